@@ -1,0 +1,303 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using WebTicketing.Core.Data;
+using WebTicketing.Core.Directory;
+
+namespace WebTicketing.Core.Cases;
+
+public sealed record OpenCaseRequest(
+    int EquipmentId,
+    Severity Severity,
+    string Description,
+    Channel Channel,
+    int? ContactId = null,
+    string? CallbackPhone = null,
+    Language? Language = null,
+    string? OpeningKey = null);
+
+/// <summary>
+/// Every change to a case, from every channel (phone, web, SMS, jobs), goes through here: it enforces the status
+/// rules and who may do what, writes the timeline entry in the same transaction, and refuses stale edits.
+/// </summary>
+public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, ILogger<CaseWorkflow> logger)
+{
+    private const int SystemRetries = 3;
+
+    public async Task<CaseChange> OpenAsync(OpenCaseRequest request, Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (request.OpeningKey is { } key && await FindByOpeningKeyAsync(key, cancellationToken) is { } existing)
+        {
+            return CaseChange.Done(existing);
+        }
+        if (!Enum.IsDefined(request.Severity))
+        {
+            return CaseChange.NotAllowed("Severity must be 1 to 4.");
+        }
+
+        var equipment = await db.Equipment
+            .Include(e => e.Site)
+            .SingleOrDefaultAsync(e => e.Id == request.EquipmentId, cancellationToken);
+        if (equipment is null)
+        {
+            return CaseChange.NotAllowed("Unknown equipment.");
+        }
+        if (actor.Kind == ActorKind.Contact && actor.OrganizationId != equipment.Site.OrganizationId)
+        {
+            return CaseChange.NotFound;
+        }
+        var contact = request.ContactId is { } contactId
+            ? await db.Contacts.SingleOrDefaultAsync(c => c.Id == contactId && c.OrganizationId == equipment.Site.OrganizationId, cancellationToken)
+            : null;
+        var supportGroupId = await RouteAsync(equipment, cancellationToken);
+        var now = time.GetUtcNow();
+
+        try
+        {
+            await using var transaction = await db.BeginWriteAsync(cancellationToken);
+            var sequence = await db.NextSequenceValueAsync("case", cancellationToken);
+            var @case = new Case
+            {
+                Number = CaseNumber.FromSequence(sequence).Value,
+                OpeningKey = request.OpeningKey,
+                OrganizationId = equipment.Site.OrganizationId,
+                SiteId = equipment.SiteId,
+                RegionId = equipment.Site.RegionId,
+                EquipmentId = equipment.Id,
+                ContactId = contact?.Id,
+                CallbackPhone = request.CallbackPhone,
+                Channel = request.Channel,
+                Severity = request.Severity,
+                SupportGroupId = supportGroupId,
+                Description = request.Description.Trim(),
+                Language = request.Language ?? contact?.Language ?? Language.Es,
+                OpenedAt = now,
+                UpdatedAt = now,
+            };
+            db.Cases.Add(@case);
+            Record(@case, CaseEventKind.Opened, actor, $"{request.Channel}, severity {(int)request.Severity}", isPublic: true);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            LogOpened(@case.Number, @case.Channel, @case.Severity);
+            return CaseChange.Done(@case);
+        }
+        catch (DbUpdateException) when (request.OpeningKey is { } key2)
+        {
+            // Another process opened the case for the same request between our check and our insert.
+            db.ChangeTracker.Clear();
+            return await FindByOpeningKeyAsync(key2, cancellationToken) is { } winner
+                ? CaseChange.Done(winner)
+                : throw new InvalidOperationException($"Opening key {key2} collided but no case holds it.");
+        }
+    }
+
+    public Task<CaseChange> ChangeStatusAsync(int caseId, int? expectedVersion, CaseStatus status, Actor actor, string? comment = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, expectedVersion, actor, @case =>
+        {
+            if (@case.Status == status)
+            {
+                return null;
+            }
+            if (!CaseStatusRules.CanMove(@case.Status, status))
+            {
+                return $"A {@case.Status} case cannot move to {status}.";
+            }
+            if (!actor.IsStaff && !CustomerMayMove(@case.Status, status))
+            {
+                return "Only support staff can make this change.";
+            }
+            var from = @case.Status;
+            var reopening = from == CaseStatus.Resolved && status == CaseStatus.InProgress;
+            @case.Status = status;
+            var now = time.GetUtcNow();
+            switch (status)
+            {
+                case CaseStatus.InProgress when actor.IsStaff:
+                    @case.WorkStartedAt ??= now;
+                    @case.FirstRespondedAt ??= now;
+                    break;
+                case CaseStatus.Resolved:
+                    @case.ResolvedAt = now;
+                    break;
+                case CaseStatus.Closed:
+                    @case.ClosedAt = now;
+                    break;
+            }
+            if (reopening)
+            {
+                @case.ResolvedAt = null;
+            }
+            Record(@case, reopening ? CaseEventKind.Reopened : CaseEventKind.StatusChanged, actor,
+                Joined($"{from} → {status}", comment), isPublic: true);
+            return null;
+        }, cancellationToken);
+
+    public Task<CaseChange> ResolveAsync(int caseId, int? expectedVersion, Actor actor, string resolution, CancellationToken cancellationToken = default) =>
+        ChangeStatusAsync(caseId, expectedVersion, CaseStatus.Resolved, actor, resolution, cancellationToken);
+
+    public Task<CaseChange> CloseAsync(int caseId, int? expectedVersion, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeStatusAsync(caseId, expectedVersion, CaseStatus.Closed, actor, null, cancellationToken);
+
+    public Task<CaseChange> ReopenAsync(int caseId, int? expectedVersion, Actor actor, string reason, CancellationToken cancellationToken = default) =>
+        ChangeStatusAsync(caseId, expectedVersion, CaseStatus.InProgress, actor, reason, cancellationToken);
+
+    public Task<CaseChange> AddNoteAsync(int caseId, int? expectedVersion, string text, bool isPublic, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, expectedVersion, actor, @case =>
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return "A note needs some text.";
+            }
+            if (!isPublic && !actor.IsStaff)
+            {
+                return "Only support staff can write internal notes.";
+            }
+            if (isPublic && actor.IsStaff)
+            {
+                @case.FirstRespondedAt ??= time.GetUtcNow();
+            }
+            Record(@case, isPublic ? CaseEventKind.NotePublic : CaseEventKind.NoteInternal, actor, text.Trim(), isPublic);
+            return null;
+        }, cancellationToken);
+
+    public Task<CaseChange> ChangeSeverityAsync(int caseId, int? expectedVersion, Severity severity, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, expectedVersion, actor, @case =>
+        {
+            if (!Enum.IsDefined(severity))
+            {
+                return "Severity must be 1 to 4.";
+            }
+            if (!actor.IsStaff)
+            {
+                return "Only support staff can change the severity.";
+            }
+            if (@case.Severity == severity)
+            {
+                return null;
+            }
+            var from = @case.Severity;
+            @case.Severity = severity;
+            Record(@case, CaseEventKind.SeverityChanged, actor, Joined($"{(int)from} → {(int)severity}", reason), isPublic: true);
+            return null;
+        }, cancellationToken);
+
+    public Task<CaseChange> AssignAsync(int caseId, int? expectedVersion, int? agentId, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, expectedVersion, actor, @case =>
+        {
+            if (!actor.IsStaff)
+            {
+                return "Only support staff can assign cases.";
+            }
+            if (@case.AssigneeId == agentId)
+            {
+                return null;
+            }
+            var agent = agentId is { } id ? db.Agents.SingleOrDefault(a => a.Id == id) : null;
+            if (agentId is not null && agent is null)
+            {
+                return "Unknown agent.";
+            }
+            @case.AssigneeId = agentId;
+            Record(@case, CaseEventKind.Assigned, actor, agent?.Name ?? "unassigned", isPublic: false);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Moves the case one tier up because it needs more expertise; past the top tier it goes to the supervisors.</summary>
+    public Task<CaseChange> EscalateAsync(int caseId, int? expectedVersion, Actor actor, string reason, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, expectedVersion, actor, @case =>
+        {
+            if (!actor.IsStaff)
+            {
+                return "Only support staff can escalate.";
+            }
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                return "Say why the case needs escalating.";
+            }
+            if (!@case.IsOpen)
+            {
+                return "Only open cases escalate.";
+            }
+            if (@case.Tier > SupportGroup.TopTier)
+            {
+                return "The case is already with the supervisors.";
+            }
+            var from = @case.Tier;
+            @case.Tier++;
+            // The new tier picks the case up; whoever had it at the old tier no longer owns it.
+            @case.AssigneeId = null;
+            Record(@case, CaseEventKind.Escalated, actor, $"{TierName(from)} → {TierName(@case.Tier)}: {reason.Trim()}", isPublic: false);
+            return null;
+        }, cancellationToken);
+
+    public static string TierName(int tier) => tier > SupportGroup.TopTier ? "supervisors" : $"tier {tier}";
+
+    /// <summary>Appends a timeline entry; the caller's save writes it with the change it records.</summary>
+    public void Record(Case @case, CaseEventKind kind, Actor actor, string? text, bool isPublic)
+    {
+        var now = time.GetUtcNow();
+        @case.UpdatedAt = now;
+        @case.Events.Add(new CaseEvent { Case = @case, At = now, Kind = kind, Actor = actor.DisplayName, Text = text, IsPublic = isPublic });
+    }
+
+    /// <summary>
+    /// Loads the case, applies the change, saves. A person's edit carries the version they saw and is refused when it
+    /// is stale; a system change (null version) is re-applied on the fresh case instead.
+    /// </summary>
+    private async Task<CaseChange> ChangeAsync(int caseId, int? expectedVersion, Actor actor, Func<Case, string?> apply, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var @case = await db.Cases.SingleOrDefaultAsync(c => c.Id == caseId, cancellationToken);
+            if (@case is null || (actor.Kind == ActorKind.Contact && actor.OrganizationId != @case.OrganizationId))
+            {
+                return CaseChange.NotFound;
+            }
+            if (expectedVersion is { } seen && seen != @case.Version)
+            {
+                return CaseChange.Conflict(@case);
+            }
+            if (apply(@case) is { } problem)
+            {
+                db.ChangeTracker.Clear();
+                return CaseChange.NotAllowed(problem);
+            }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return CaseChange.Done(@case);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                db.ChangeTracker.Clear();
+                if (expectedVersion is not null || attempt == SystemRetries)
+                {
+                    var current = await db.Cases.AsNoTracking().SingleAsync(c => c.Id == caseId, cancellationToken);
+                    return CaseChange.Conflict(current);
+                }
+            }
+        }
+    }
+
+    private static bool CustomerMayMove(CaseStatus from, CaseStatus to) =>
+        (from, to) is (CaseStatus.Resolved, CaseStatus.Closed) or (CaseStatus.Resolved, CaseStatus.InProgress);
+
+    private async Task<int> RouteAsync(Equipment equipment, CancellationToken cancellationToken)
+    {
+        var rules = await db.RoutingRules.AsNoTracking().Where(r => r.Product == equipment.Product).ToListAsync(cancellationToken);
+        if (SupportRouting.BestRule(rules, equipment.Product, equipment.Version) is { } rule)
+        {
+            return rule.SupportGroupId;
+        }
+        return await db.SupportGroups.Where(g => g.IsDefault).Select(g => g.Id).FirstOrDefaultAsync(cancellationToken) is var id and > 0
+            ? id
+            : throw new InvalidOperationException("The directory has no default support group.");
+    }
+
+    private Task<Case?> FindByOpeningKeyAsync(string key, CancellationToken cancellationToken) =>
+        db.Cases.SingleOrDefaultAsync(c => c.OpeningKey == key, cancellationToken);
+
+    private static string Joined(string what, string? why) => string.IsNullOrWhiteSpace(why) ? what : $"{what}: {why.Trim()}";
+
+    [LoggerMessage(LogLevel.Information, "Case {CaseNumber} opened by {Channel}, severity {Severity}")]
+    private partial void LogOpened(string caseNumber, Channel channel, Severity severity);
+}

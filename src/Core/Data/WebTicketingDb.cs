@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using WebTicketing.Core.Cases;
+using WebTicketing.Core.Directory;
+using WebTicketing.Core.Notifications;
+
+namespace WebTicketing.Core.Data;
+
+public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, WriteGate writeGate)
+    : IdentityDbContext<UserAccount>(options)
+{
+    public DbSet<Region> Regions => Set<Region>();
+    public DbSet<Organization> Organizations => Set<Organization>();
+    public DbSet<Site> Sites => Set<Site>();
+    public DbSet<Equipment> Equipment => Set<Equipment>();
+    public DbSet<MaintenanceCode> MaintenanceCodes => Set<MaintenanceCode>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<SupportGroup> SupportGroups => Set<SupportGroup>();
+    public DbSet<RoutingRule> RoutingRules => Set<RoutingRule>();
+    public DbSet<Agent> Agents => Set<Agent>();
+    public DbSet<Case> Cases => Set<Case>();
+    public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<Sequence> Sequences => Set<Sequence>();
+
+    /// <summary>
+    /// Begins a write transaction that holds this process's write gate until it is disposed. Use it when a change
+    /// spans several statements (a sequence number and the rows that use it); a single SaveChanges needs nothing.
+    /// </summary>
+    public async Task<WriteTransaction> BeginWriteAsync(CancellationToken cancellationToken = default)
+    {
+        var entered = await writeGate.EnterAsync(cancellationToken);
+        try
+        {
+            var transaction = await Database.BeginTransactionAsync(cancellationToken);
+            return new WriteTransaction(transaction, entered);
+        }
+        catch
+        {
+            entered.Dispose();
+            throw;
+        }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        BumpCaseVersions();
+        if (Database.CurrentTransaction is not null)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        using var entered = await writeGate.EnterAsync(cancellationToken);
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        BumpCaseVersions();
+        if (Database.CurrentTransaction is not null)
+        {
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        using var entered = writeGate.Enter();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <summary>Takes a number from a named counter inside the current write transaction.</summary>
+    public async Task<long> NextSequenceValueAsync(string name, CancellationToken cancellationToken = default)
+    {
+        // One atomic statement on both SQLite (3.35+) and PostgreSQL: concurrent writers, even in other processes,
+        // each get their own value because the row is locked until the transaction ends.
+        var values = await Database
+            .SqlQuery<long>($"""UPDATE "Sequences" SET "Value" = "Value" + 1 WHERE "Name" = {name} RETURNING "Value" AS "Value" """)
+            .ToListAsync(cancellationToken);
+        if (values.Count == 1)
+        {
+            return values[0];
+        }
+        Sequences.Add(new Sequence { Name = name, Value = 1 });
+        await base.SaveChangesAsync(cancellationToken);
+        return 1;
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(WebTicketingDb).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        if (Database.IsSqlite())
+        {
+            // SQLite has no instant type: store UTC ticks so comparisons and ORDER BY work in SQL, whatever the offset.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    private void BumpCaseVersions()
+    {
+        foreach (var entry in ChangeTracker.Entries<Case>())
+        {
+            if (entry.State == EntityState.Modified)
+            {
+                entry.Entity.Version++;
+            }
+        }
+    }
+}
+
+/// <summary>A named counter, for numbers that must be unique across processes (case numbers).</summary>
+public sealed class Sequence
+{
+    public required string Name { get; set; }
+    public long Value { get; set; }
+}
+
+public sealed class WriteTransaction(IDbContextTransaction transaction, IDisposable gate) : IAsyncDisposable
+{
+    public Task CommitAsync(CancellationToken cancellationToken = default) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await transaction.DisposeAsync();
+        }
+        finally
+        {
+            gate.Dispose();
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using WebTicketing.Core.Cases;
+using WebTicketing.Core.Data;
+
+namespace WebTicketing.Core.Hosting;
+
+public static class CoreRegistration
+{
+    /// <summary>The database, the case workflow, the jobs and telemetry: everything both apps share.</summary>
+    public static IHostApplicationBuilder AddCore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "Storage:Root must name a folder.")
+            .ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration("Database").ValidateOnStart();
+        services.TryAddTimeProvider();
+
+        var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (database.Provider != DatabaseProvider.Sqlite)
+        {
+            throw new OptionsValidationException("Database:Provider", typeof(DatabaseOptions),
+                [$"Database:Provider '{database.Provider}' is not supported yet; use Sqlite."]);
+        }
+        System.IO.Directory.CreateDirectory(storage.FullRoot);
+        var connectionString = SqliteConnectionString(builder.Configuration, storage);
+
+        services.AddSingleton(new WriteGate(serialize: true));
+        services.AddDbContext<WebTicketingDb>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas()));
+        services.AddScoped<CaseWorkflow>();
+
+        builder.AddJobs(storage);
+        builder.AddTelemetry();
+        return builder;
+    }
+
+    /// <summary>Applies pending migrations; safe when both apps start at once (EF takes a migration lock).</summary>
+    public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WebTicketingDb>();
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    internal static string SqliteConnectionString(IConfiguration configuration, StorageOptions storage)
+    {
+        var configured = configuration.GetConnectionString("WebTicketing");
+        var builder = new SqliteConnectionStringBuilder(configured ?? $"Data Source={Path.Combine(storage.FullRoot, "webticketing.db")}");
+        // Another process (the other app, a CLI import) may hold the write lock for a moment: wait rather than fail.
+        if (builder.DefaultTimeout == 30)
+        {
+            builder.DefaultTimeout = 15;
+        }
+        builder.Pooling = true;
+        return builder.ToString();
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    private static void AddJobs(this IHostApplicationBuilder builder, StorageOptions storage)
+    {
+        builder.Services.AddHangfire(configuration => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
+            .UseSQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+            {
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+            }));
+        if (builder.Configuration.GetValue("Jobs:RunServer", true))
+        {
+            builder.Services.AddHangfireServer(options =>
+            {
+                options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", 4);
+                options.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+            });
+        }
+    }
+}
