@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Notifications;
+using WebTicketing.Core.Telephony;
 
 namespace WebTicketing.Core.Data;
 
@@ -23,6 +24,8 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<Sequence> Sequences => Set<Sequence>();
+    public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
+    public DbSet<TransferredCall> TransferredCalls => Set<TransferredCall>();
 
     /// <summary>
     /// Begins a write transaction that holds this process's write gate until it is disposed. Use it when a change

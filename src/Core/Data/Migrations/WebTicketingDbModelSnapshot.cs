@@ -56,6 +56,36 @@ namespace WebTicketing.Core.Data.Migrations
                         .HasDatabaseName("RoleNameIndex");
 
                     b.ToTable("AspNetRoles", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = "role-customer",
+                            ConcurrencyStamp = "role-customer",
+                            Name = "Customer",
+                            NormalizedName = "CUSTOMER"
+                        },
+                        new
+                        {
+                            Id = "role-agent",
+                            ConcurrencyStamp = "role-agent",
+                            Name = "Agent",
+                            NormalizedName = "AGENT"
+                        },
+                        new
+                        {
+                            Id = "role-supervisor",
+                            ConcurrencyStamp = "role-supervisor",
+                            Name = "Supervisor",
+                            NormalizedName = "SUPERVISOR"
+                        },
+                        new
+                        {
+                            Id = "role-admin",
+                            ConcurrencyStamp = "role-admin",
+                            Name = "Admin",
+                            NormalizedName = "ADMIN"
+                        });
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -752,6 +782,130 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("Outbox", (string)null);
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Telephony.CallbackTask", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallSid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallbackPhone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallerPhone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EquipmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastStep")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MaintenanceCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingPath")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingSid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("TakenByAgentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Transcription")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("CallSid", "Reason")
+                        .IsUnique();
+
+                    b.HasIndex("ClosedAt", "Id");
+
+                    b.ToTable("CallbackTasks");
+                });
+
+            modelBuilder.Entity("WebTicketing.Core.Telephony.TransferredCall", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallSid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CallerPhone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DialStatus")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DialedPhone")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SupportGroupId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Tier")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("CallSid");
+
+                    b.ToTable("TransferredCalls");
+                });
+
             modelBuilder.Entity("AgentSupportGroups", b =>
                 {
                     b.HasOne("WebTicketing.Core.Directory.Agent", null)
@@ -1015,6 +1169,15 @@ namespace WebTicketing.Core.Data.Migrations
                     b.Navigation("Agent");
 
                     b.Navigation("Contact");
+                });
+
+            modelBuilder.Entity("WebTicketing.Core.Telephony.CallbackTask", b =>
+                {
+                    b.HasOne("WebTicketing.Core.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId");
+
+                    b.Navigation("Case");
                 });
 
             modelBuilder.Entity("WebTicketing.Core.Cases.Case", b =>

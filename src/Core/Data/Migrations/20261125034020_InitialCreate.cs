@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
 namespace WebTicketing.Core.Data.Migrations
 {
     /// <inheritdoc />
@@ -124,6 +126,26 @@ namespace WebTicketing.Core.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_SupportGroups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "TransferredCalls",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CallSid = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    CallerPhone = table.Column<string>(type: "TEXT", nullable: true),
+                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    SupportGroupId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Tier = table.Column<int>(type: "INTEGER", nullable: false),
+                    DialedPhone = table.Column<string>(type: "TEXT", nullable: false),
+                    DialStatus = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TransferredCalls", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -505,6 +527,43 @@ namespace WebTicketing.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CallbackTasks",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    CallSid = table.Column<string>(type: "TEXT", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CallerPhone = table.Column<string>(type: "TEXT", nullable: true),
+                    CallbackPhone = table.Column<string>(type: "TEXT", nullable: true),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
+                    MaintenanceCode = table.Column<string>(type: "TEXT", nullable: true),
+                    EquipmentId = table.Column<int>(type: "INTEGER", nullable: true),
+                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ContactId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: true),
+                    RecordingPath = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordingSid = table.Column<string>(type: "TEXT", nullable: true),
+                    Transcription = table.Column<string>(type: "TEXT", nullable: true),
+                    LastStep = table.Column<string>(type: "TEXT", nullable: true),
+                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TakenByAgentId = table.Column<int>(type: "INTEGER", nullable: true),
+                    TakenAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Outcome = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CallbackTasks", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CallbackTasks_Cases_CaseId",
+                        column: x => x.CaseId,
+                        principalTable: "Cases",
+                        principalColumn: "Id");
+                });
+
+            migrationBuilder.CreateTable(
                 name: "CaseEvents",
                 columns: table => new
                 {
@@ -526,6 +585,17 @@ namespace WebTicketing.Core.Data.Migrations
                         principalTable: "Cases",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "AspNetRoles",
+                columns: new[] { "Id", "ConcurrencyStamp", "Name", "NormalizedName" },
+                values: new object[,]
+                {
+                    { "role-admin", "role-admin", "Admin", "ADMIN" },
+                    { "role-agent", "role-agent", "Agent", "AGENT" },
+                    { "role-customer", "role-customer", "Customer", "CUSTOMER" },
+                    { "role-supervisor", "role-supervisor", "Supervisor", "SUPERVISOR" }
                 });
 
             migrationBuilder.InsertData(
@@ -590,6 +660,22 @@ namespace WebTicketing.Core.Data.Migrations
                 table: "AspNetUsers",
                 column: "NormalizedUserName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CallbackTasks_CallSid_Reason",
+                table: "CallbackTasks",
+                columns: new[] { "CallSid", "Reason" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CallbackTasks_CaseId",
+                table: "CallbackTasks",
+                column: "CaseId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CallbackTasks_ClosedAt_Id",
+                table: "CallbackTasks",
+                columns: new[] { "ClosedAt", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_CaseEvents_CaseId_Id",
@@ -754,6 +840,16 @@ namespace WebTicketing.Core.Data.Migrations
                 table: "SupportGroups",
                 column: "Code",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TransferredCalls_At",
+                table: "TransferredCalls",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_TransferredCalls_CallSid",
+                table: "TransferredCalls",
+                column: "CallSid");
         }
 
         /// <inheritdoc />
@@ -778,6 +874,9 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "CallbackTasks");
+
+            migrationBuilder.DropTable(
                 name: "CaseEvents");
 
             migrationBuilder.DropTable(
@@ -791,6 +890,9 @@ namespace WebTicketing.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Sequences");
+
+            migrationBuilder.DropTable(
+                name: "TransferredCalls");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
