@@ -1,14 +1,19 @@
 using WebTicketing.Core.Hosting;
+using WebTicketing.IvrWebhooks.Twilio;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCore();
+builder.Services.AddTwilioWebhooks();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapHealthChecks("/healthz");
+
+var twilio = app.MapTwilioGroup();
 
 await app.Services.InitializeDatabaseAsync();
 app.Run();

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
+using WebTicketing.Core.Notifications;
+using WebTicketing.Core.Telephony;
 
 namespace WebTicketing.Core.Hosting;
 
@@ -38,6 +40,13 @@ public static class CoreRegistration
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
         services.AddScoped<CaseWorkflow>();
+        services.AddScoped<SmsOutbox>();
+        services.AddScoped<LookupGuard>();
+        services.AddOptions<LookupGuardOptions>().BindConfiguration("LookupGuard")
+            .Validate(o => o.MaxFailures > 0 && o.Window > TimeSpan.Zero, "LookupGuard:MaxFailures and LookupGuard:Window must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<TwilioOptions>().BindConfiguration("Twilio").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidation>();
 
         builder.AddJobs(storage);
         builder.AddTelemetry();

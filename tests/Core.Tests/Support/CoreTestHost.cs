@@ -36,6 +36,7 @@ public sealed class CoreTestHost : IAsyncDisposable
         {
             ["Storage:Root"] = root,
             ["Jobs:RunServer"] = "false",
+            ["Twilio:AuthToken"] = "test-auth-token",
         });
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddCore();

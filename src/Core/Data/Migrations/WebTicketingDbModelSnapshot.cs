@@ -865,6 +865,30 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("CallbackTasks");
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Telephony.FailedLookup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Caller", "At");
+
+                    b.ToTable("FailedLookups");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Telephony.TransferredCall", b =>
                 {
                     b.Property<long>("Id")

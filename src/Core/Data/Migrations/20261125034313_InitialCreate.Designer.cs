@@ -11,7 +11,7 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.Core.Data.Migrations
 {
     [DbContext(typeof(WebTicketingDb))]
-    [Migration("20261125034020_InitialCreate")]
+    [Migration("20261125034313_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -866,6 +866,30 @@ namespace WebTicketing.Core.Data.Migrations
                     b.HasIndex("ClosedAt", "Id");
 
                     b.ToTable("CallbackTasks");
+                });
+
+            modelBuilder.Entity("WebTicketing.Core.Telephony.FailedLookup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Caller")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Caller", "At");
+
+                    b.ToTable("FailedLookups");
                 });
 
             modelBuilder.Entity("WebTicketing.Core.Telephony.TransferredCall", b =>

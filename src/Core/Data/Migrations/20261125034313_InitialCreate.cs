@@ -46,6 +46,21 @@ namespace WebTicketing.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FailedLookups",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Caller = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    What = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FailedLookups", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Organizations",
                 columns: table => new
                 {
@@ -771,6 +786,11 @@ namespace WebTicketing.Core.Data.Migrations
                 column: "SiteId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_FailedLookups_Caller_At",
+                table: "FailedLookups",
+                columns: new[] { "Caller", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MaintenanceCodes_Code",
                 table: "MaintenanceCodes",
                 column: "Code",
@@ -878,6 +898,9 @@ namespace WebTicketing.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "CaseEvents");
+
+            migrationBuilder.DropTable(
+                name: "FailedLookups");
 
             migrationBuilder.DropTable(
                 name: "MaintenanceCodes");
