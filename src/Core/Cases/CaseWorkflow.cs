@@ -252,6 +252,7 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
             {
                 return CaseChange.NotFound;
             }
+            using var logScope = logger.BeginScope(new Dictionary<string, object> { ["CaseNumber"] = @case.Number });
             if (expectedVersion is { } seen && seen != @case.Version)
             {
                 return CaseChange.Conflict(@case);
