@@ -3,7 +3,6 @@ using WebTicketing.Core.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCore();
 builder.Services.AddProblemDetails();
-builder.Services.AddHealthChecks();
 builder.Services.AddRazorPages();
 
 var app = builder.Build();

@@ -5,7 +5,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCore();
 builder.Services.AddTwilioWebhooks();
 builder.Services.AddProblemDetails();
-builder.Services.AddHealthChecks();
 
 var app = builder.Build();
 app.UseForwardedHeaders();

@@ -48,6 +48,10 @@ public static class CoreRegistration
         services.AddOptions<TwilioOptions>().BindConfiguration("Twilio").ValidateOnStart();
         services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidation>();
 
+        // /healthz answers Healthy only when the database answers: a load balancer should not send calls to an
+        // instance that cannot open cases.
+        services.AddHealthChecks().AddDbContextCheck<WebTicketingDb>("database");
+
         builder.AddJobs(storage);
         builder.AddTelemetry();
         return builder;
