@@ -81,7 +81,7 @@ internal sealed record RegionEntry(string Path, string? Code, string? Name, Busi
         {
             // Validate() reports a missing time zone itself, naming the field.
             TimeZone = reader.String("timeZone", required: false) ?? "",
-            Holidays = reader.Strings("holidays"),
+            Holidays = reader.Array("holidays").Select(entry => CalendarText(entry.Item)).ToList(),
         };
         if (reader.Value("hours") is { } hours)
         {
@@ -93,13 +93,16 @@ internal sealed record RegionEntry(string Path, string? Code, string? Name, Busi
                     var dayPath = $"{reader.At("hours")}.{day.Name}";
                     if (day.Value.ValueKind != JsonValueKind.Array)
                         problems.Add(new(dayPath, $"expected an array of \"HH:mm-HH:mm\" ranges, found {JsonObjectReader.Describe(day.Value)}"));
-                    else if (!calendar.Hours.TryAdd(day.Name, day.Value.EnumerateArray()
-                                 .Select((range, i) => reader.StringItem(range, $"{dayPath}[{i}]")).OfType<string>().ToList()))
+                    else if (!calendar.Hours.TryAdd(day.Name, day.Value.EnumerateArray().Select(CalendarText).ToList()))
                         problems.Add(new(dayPath, "day appears twice"));
                 }
         }
         return calendar;
     }
+
+    /// <summary>A value that is not a string goes to the calendar as written, so its own check reports it at its index.</summary>
+    private static string CalendarText(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim() : value.GetRawText();
 }
 
 internal sealed record OrganizationEntry(string Path, string? Code, string? Name, List<SiteEntry> Sites, List<ContactEntry> Contacts)
@@ -167,7 +170,8 @@ internal sealed record LoginEntry(string Path, string? Password)
                 return new LoginEntry(path, null);
             case { ValueKind: JsonValueKind.Object } value:
                 var reader = JsonObjectReader.Open(value, path, problems, "password")!;
-                return new LoginEntry(path, reader.String("password"));
+                // A password is taken as typed: spaces are characters like any other.
+                return new LoginEntry(path, reader.String("password", trim: false));
             case { } value:
                 problems.Add(new(path, $"expected true or {{\"password\": \"…\"}}, found {JsonObjectReader.Describe(value)}"));
                 return null;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using WebTicketing.Core.Data;
+using WebTicketing.Core.Hosting;
 
 namespace WebTicketing.Core.Directory;
 
@@ -15,12 +16,16 @@ public sealed class DirectoryImporter(WebTicketingDb db, IPasswordHasher<UserAcc
     public async Task<DirectoryImportResult> ImportAsync(string json, DirectoryImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DirectoryImportOptions();
+        using var activity = Telemetry.Source.StartActivity("directory import");
         var problems = new List<DirectoryProblem>();
         var file = DirectoryFile.Read(json, problems);
         if (file is not null)
             DirectoryRules.Check(file, options.AllowPasswords, problems);
         if (file is null || problems.Count > 0)
+        {
+            activity?.SetTag("webticketing.directory.problems", problems.Count);
             return DirectoryImportResult.Rejected(problems);
+        }
 
         // Existing rows are read inside the write transaction: an import running at the same time in the other app
         // (both seed the demo on first start) is either wholly before or wholly after this one.
@@ -31,7 +36,9 @@ public sealed class DirectoryImporter(WebTicketingDb db, IPasswordHasher<UserAcc
         upsert.Apply(file);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return DirectoryImportResult.Imported(upsert.Counts);
+        var result = DirectoryImportResult.Imported(upsert.Counts);
+        activity?.SetTag("webticketing.directory.changes", result.Changes);
+        return result;
     }
 }
 

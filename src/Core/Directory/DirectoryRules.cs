@@ -178,7 +178,7 @@ internal sealed partial class DirectoryRules(DirectoryFile file, bool allowPassw
     public static bool IsEmail(string email) =>
         MailAddress.TryCreate(email, out var address) && address.Address == email && address.Host.Contains('.', StringComparison.Ordinal);
 
-    // ITU-T E.164: a country code that never starts with 0, at most 15 digits; 8 is the shortest real number with its country code.
-    [GeneratedRegex(@"^\+[1-9][0-9]{7,14}$")]
+    // ITU-T E.164: a country code that never starts with 0, at most 15 digits in all; the shortest numbers in use have 7.
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
     private static partial Regex E164();
 }

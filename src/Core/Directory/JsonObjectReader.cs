@@ -53,7 +53,7 @@ internal sealed class JsonObjectReader
         element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     /// <summary>A trimmed string; null (after reporting it when required) when missing, empty or not a string.</summary>
-    public string? String(string name, bool required = true)
+    public string? String(string name, bool required = true, bool trim = true)
     {
         if (Value(name) is not { } value)
         {
@@ -65,7 +65,7 @@ internal sealed class JsonObjectReader
             Problem(name, $"expected a string, found {Describe(value)}");
             return null;
         }
-        var text = value.GetString()!.Trim();
+        var text = trim ? value.GetString()!.Trim() : value.GetString()!;
         if (text.Length == 0)
         {
             if (required) Problem(name, "must not be empty");
@@ -122,9 +122,6 @@ internal sealed class JsonObjectReader
         }
         return value.EnumerateArray().Select((item, i) => (item, $"{At(name)}[{i}]")).ToList();
     }
-
-    public List<string> Strings(string name) =>
-        Array(name).Select(entry => StringItem(entry.Item, entry.Path)).OfType<string>().ToList();
 
     public string? StringItem(JsonElement item, string path)
     {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Text.Json.Nodes;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Tests.Support;
@@ -57,6 +58,7 @@ public sealed class InvalidDirectoryFileTests(ImportedSample sample) : IClassFix
         ["login neither true nor a password"] = f => f.Contact(0, 1)["login"] = "yes",
         ["on-call phone not E.164"] = f => f.Group(1)["onCall"]!["tier1"] = "911",
         ["wrong type"] = f => f.Organization(0)["sites"] = "central",
+        ["holiday written as a number"] = f => f.Calendar(0)["holidays"] = new JsonArray("2026-01-06", 20260101),
     };
 
     [Theory]
@@ -94,6 +96,7 @@ public sealed class InvalidDirectoryFileTests(ImportedSample sample) : IClassFix
     [InlineData("login neither true nor a password", "$.organizations[0].contacts[1].login", "expected true or {\"password\": \"…\"}")]
     [InlineData("on-call phone not E.164", "$.supportGroups[1].onCall.tier1", "'911' is not an E.164 phone number")]
     [InlineData("wrong type", "$.organizations[0].sites", "expected an array, found \"central\"")]
+    [InlineData("holiday written as a number", "$.regions[0].calendar.holidays[1]", "'20260101' is not a yyyy-MM-dd date")]
     public async Task Invalid_file_is_rejected_naming_the_json_path_and_nothing_is_written(string variant, string path, string message)
     {
         var before = await DatabaseRows.DumpAsync(sample.Host);
@@ -112,8 +115,13 @@ public sealed class InvalidDirectoryFileTests(ImportedSample sample) : IClassFix
     }
 
     [Fact]
-    public void Every_invalid_variant_has_a_case_in_the_theory() =>
-        Assert.Equal(34, Variants.Count);
+    public void Every_invalid_variant_has_a_case_in_the_theory()
+    {
+        var theory = typeof(InvalidDirectoryFileTests).GetMethod(nameof(Invalid_file_is_rejected_naming_the_json_path_and_nothing_is_written))!;
+        var covered = theory.GetCustomAttributes<InlineDataAttribute>().Select(data => (string)data.GetData(theory).Single()[0]);
+
+        Assert.Equal(Variants.Keys.Order(), covered.Order());
+    }
 
     [Fact]
     public async Task Every_problem_in_a_file_is_listed_not_only_the_first()
