@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,6 +56,8 @@ public static class DirectoryCli
         await using var scope = host.Services.CreateAsyncScope();
         var importer = scope.ServiceProvider.GetRequiredService<DirectoryImporter>();
         var database = scope.ServiceProvider.GetRequiredService<WebTicketingDb>().Database.GetDbConnection().DataSource;
+        var time = host.Services.GetRequiredService<TimeProvider>();
+        var started = time.GetTimestamp();
         // Passwords in a file are a demo convenience; a production directory gives logins set-password links instead.
         var result = await importer.ImportAsync(json, new DirectoryImportOptions { AllowPasswords = builder.Environment.IsDevelopment() });
         if (!result.Succeeded)
@@ -64,7 +67,8 @@ public static class DirectoryCli
             await error.WriteLineAsync($"{file}: {result.Problems.Count} problem(s); nothing was written to {database}.");
             return Rejected;
         }
-        await output.WriteLineAsync($"Imported {file} into {database}: {result.Changes} change(s).");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Imported {file} into {database} in {time.GetElapsedTime(started).TotalSeconds:0.0} s: {result.Changes} change(s)."));
         foreach (var (kind, count) in result.Counts.OrderBy(c => c.Key))
             await output.WriteLineAsync($"  {kind,-16} {count.Added,5} added {count.Updated,5} updated {count.Unchanged,5} unchanged");
         return Imported;
