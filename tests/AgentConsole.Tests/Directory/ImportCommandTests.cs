@@ -19,6 +19,14 @@ public sealed class ImportCommandTests : IDisposable
     private static int RunConsole(params string[] args) =>
         (int)typeof(Program).Assembly.EntryPoint!.Invoke(null, [args])!;
 
+    private async Task<string> WriteDemoFileAsync()
+    {
+        System.IO.Directory.CreateDirectory(root);
+        var file = Path.Combine(root, "directory.json");
+        await File.WriteAllTextAsync(file, DemoDirectory.Read());
+        return file;
+    }
+
     private long Count(string table)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(root, "webticketing.db")};Pooling=False");
@@ -31,9 +39,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Import_command_loads_the_file_into_the_database_under_storage_root_and_exits_zero()
     {
-        System.IO.Directory.CreateDirectory(root);
-        var file = Path.Combine(root, "directory.json");
-        await File.WriteAllTextAsync(file, DemoDirectory.Read());
+        var file = await WriteDemoFileAsync();
 
         var exit = await Task.Run(() => RunConsole("import", file, "--Storage:Root", root, "--environment", "Development"));
 
@@ -45,9 +51,7 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Import_command_refuses_demo_passwords_in_production_and_writes_nothing()
     {
-        System.IO.Directory.CreateDirectory(root);
-        var file = Path.Combine(root, "directory.json");
-        await File.WriteAllTextAsync(file, DemoDirectory.Read());
+        var file = await WriteDemoFileAsync();
 
         var exit = await Task.Run(() => RunConsole("import", file, "--Storage:Root", root, "--environment", "Production"));
 
