@@ -14,6 +14,9 @@ internal sealed partial class DirectoryRules(DirectoryFile file, bool allowPassw
     // Codes, serial numbers and emails are keys: compared without regard to case, as people type them.
     private readonly Dictionary<string, string> regionCodes = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> groupCodes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> organizationCodes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> serialNumbers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> maintenanceCodes = new(StringComparer.Ordinal);
 
     public static void Check(DirectoryFile file, bool allowPasswords, List<DirectoryProblem> problems) =>
         new DirectoryRules(file, allowPasswords, problems).CheckAll();
@@ -21,7 +24,7 @@ internal sealed partial class DirectoryRules(DirectoryFile file, bool allowPassw
     private void CheckAll()
     {
         file.Regions.ForEach(CheckRegion);
-        CheckOrganizations();
+        file.Organizations.ForEach(CheckOrganization);
         CheckContacts();
         file.SupportGroups.ForEach(CheckSupportGroup);
         CheckDefaultGroup();
@@ -37,40 +40,40 @@ internal sealed partial class DirectoryRules(DirectoryFile file, bool allowPassw
         foreach (var problem in region.Calendar?.Validate() ?? [])
         {
             var colon = problem.IndexOf(": ", StringComparison.Ordinal);
-            var field = problem[..colon];
-            problems.Add(new($"{region.Path}.calendar.{char.ToLowerInvariant(field[0])}{field[1..]}", problem[(colon + 2)..]));
+            problems.Add(colon <= 0
+                ? new($"{region.Path}.calendar", problem)
+                : new($"{region.Path}.calendar.{char.ToLowerInvariant(problem[0])}{problem[1..colon]}", problem[(colon + 2)..]));
         }
     }
 
-    private void CheckOrganizations()
+    private void CheckOrganization(OrganizationEntry organization)
     {
-        var organizationCodes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var serialNumbers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var maintenanceCodes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var organization in file.Organizations)
+        Unique(organizationCodes, organization.Code, organization.Path, "organization code");
+        var siteCodes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var site in organization.Sites)
         {
-            Unique(organizationCodes, organization.Code, organization.Path, "organization code");
-            var siteCodes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var site in organization.Sites)
-            {
-                Unique(siteCodes, site.Code, site.Path, "site code in this organization");
-                if (site.Region is not null && !regionCodes.ContainsKey(site.Region))
-                    problems.Add(new($"{site.Path}.region", $"unknown region '{site.Region}'"));
-                foreach (var equipment in site.Equipment)
-                {
-                    Unique(serialNumbers, equipment.SerialNumber, equipment.Path, "serial number", ".serialNumber");
-                    equipment.MaintenanceCodes.ForEach(code => CheckMaintenanceCode(code, maintenanceCodes));
-                }
-            }
+            Unique(siteCodes, site.Code, site.Path, "site code in this organization");
+            CheckSite(site);
         }
     }
 
-    private void CheckMaintenanceCode(CodeEntry code, Dictionary<string, string> seen)
+    private void CheckSite(SiteEntry site)
+    {
+        if (site.Region is not null && !regionCodes.ContainsKey(site.Region))
+            problems.Add(new($"{site.Path}.region", $"unknown region '{site.Region}'"));
+        foreach (var equipment in site.Equipment)
+        {
+            Unique(serialNumbers, equipment.SerialNumber, equipment.Path, "serial number", ".serialNumber");
+            equipment.MaintenanceCodes.ForEach(CheckMaintenanceCode);
+        }
+    }
+
+    private void CheckMaintenanceCode(CodeEntry code)
     {
         if (code.Code is not null && !MaintenanceCode.IsWellFormed(code.Code))
             problems.Add(new($"{code.Path}.code", $"'{code.Code}' is not {MaintenanceCode.MinLength} to {MaintenanceCode.MaxLength} digits"));
         else
-            Unique(seen, code.Code, code.Path, "maintenance code", ".code");
+            Unique(maintenanceCodes, code.Code, code.Path, "maintenance code");
         if (code.ValidUntil < code.ValidFrom)
             problems.Add(new($"{code.Path}.validUntil", $"{code.ValidUntil:yyyy-MM-dd} is before validFrom {code.ValidFrom:yyyy-MM-dd}"));
     }
