@@ -27,6 +27,9 @@ public sealed class DirectoryImporter(WebTicketingDb db, IPasswordHasher<UserAcc
             return DirectoryImportResult.Rejected(problems);
         }
 
+        // The check outside spares a restarting app the write lock; the one inside decides.
+        if (options.OnlyIntoEmptyDirectory && await db.Organizations.AnyAsync(cancellationToken))
+            return DirectoryImportResult.NotEmpty;
         // Existing rows are read inside the write transaction: an import running at the same time in the other app
         // (both seed the demo on first start) is either wholly before or wholly after this one.
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
