@@ -1,4 +1,7 @@
+using WebTicketing.Core.Directory;
 using WebTicketing.Core.Hosting;
+
+if (args is ["import", .. var importArgs]) return await DirectoryCli.RunAsync(importArgs, WebApplication.CreateBuilder, cli => cli.Build());
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCore();
@@ -16,3 +19,4 @@ app.MapRazorPages().WithStaticAssets();
 
 await app.Services.InitializeDatabaseAsync();
 app.Run();
+return 0;

@@ -12,7 +12,8 @@ public sealed class HealthTests : IDisposable
     public HealthTests() =>
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
             .UseSetting("Storage:Root", root)
-            .UseSetting("Jobs:RunServer", "false"));
+            .UseSetting("Jobs:RunServer", "false")
+            .UseSetting("Directory:SeedDemo", "false"));
 
     [Fact]
     public async Task Healthz_answers_healthy_once_the_database_is_migrated()

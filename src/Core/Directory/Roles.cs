@@ -20,6 +20,9 @@ public static class Roles
         AgentRole.Admin => Admin,
         _ => Agent,
     };
+
+    /// <summary>The fixed id the role is seeded with.</summary>
+    public static string IdOf(string role) => $"role-{role.ToLowerInvariant()}";
 }
 
 internal sealed class RoleSeed : IEntityTypeConfiguration<IdentityRole>
@@ -28,9 +31,9 @@ internal sealed class RoleSeed : IEntityTypeConfiguration<IdentityRole>
         role.HasData(Roles.All.Select(name => new IdentityRole
         {
             // Fixed ids and stamps: seed data must be the same on every model build.
-            Id = $"role-{name.ToLowerInvariant()}",
+            Id = Roles.IdOf(name),
             Name = name,
             NormalizedName = name.ToUpperInvariant(),
-            ConcurrencyStamp = $"role-{name.ToLowerInvariant()}",
+            ConcurrencyStamp = Roles.IdOf(name),
         }));
 }

@@ -1,13 +1,16 @@
 using Hangfire;
 using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
+using WebTicketing.Core.Directory;
 using WebTicketing.Core.Notifications;
 using WebTicketing.Core.Telephony;
 
@@ -40,6 +43,7 @@ public static class CoreRegistration
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
         services.AddScoped<CaseWorkflow>();
+        builder.AddDirectory();
         services.AddScoped<SmsOutbox>();
         services.AddScoped<LookupGuard>();
         services.AddOptions<LookupGuardOptions>().BindConfiguration("LookupGuard")
@@ -57,12 +61,17 @@ public static class CoreRegistration
         return builder;
     }
 
-    /// <summary>Applies pending migrations; safe when both apps start at once (EF takes a migration lock).</summary>
+    /// <summary>
+    /// Applies pending migrations, then loads the demo directory into an empty one (<c>Directory:SeedDemo</c>);
+    /// safe when both apps start at once (EF takes a migration lock; the seeding checks emptiness in its write transaction).
+    /// </summary>
     public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebTicketingDb>();
         await db.Database.MigrateAsync(cancellationToken);
+        if (scope.ServiceProvider.GetRequiredService<IOptions<DirectoryOptions>>().Value.SeedDemo)
+            await DemoDirectory.SeedIfEmptyAsync(scope.ServiceProvider, cancellationToken);
     }
 
     internal static string SqliteConnectionString(IConfiguration configuration, StorageOptions storage)
@@ -76,6 +85,16 @@ public static class CoreRegistration
         }
         builder.Pooling = true;
         return builder.ToString();
+    }
+
+    private static void AddDirectory(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DirectoryOptions>().BindConfiguration("Directory");
+        builder.Services.AddScoped<DirectoryImporter>();
+        // The same registrations AddIdentity makes (TryAdd too), so the console's later AddIdentity hashes and
+        // normalizes exactly as the import did.
+        builder.Services.TryAddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        builder.Services.TryAddScoped<ILookupNormalizer, UpperInvariantLookupNormalizer>();
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

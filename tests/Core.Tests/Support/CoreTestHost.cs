@@ -27,9 +27,10 @@ public sealed class CoreTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => Host.Services;
 
-    public static async Task<CoreTestHost> StartAsync(Action<HostApplicationBuilder>? configure = null)
+    /// <summary>Starts on a fresh folder, or on <paramref name="root"/> to share a database as the two apps do.</summary>
+    public static async Task<CoreTestHost> StartAsync(Action<HostApplicationBuilder>? configure = null, string? root = null)
     {
-        var root = Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+        root ??= NewRoot();
         var time = new FakeTimeProvider(Start);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -37,6 +38,7 @@ public sealed class CoreTestHost : IAsyncDisposable
             ["Storage:Root"] = root,
             ["Jobs:RunServer"] = "false",
             ["Twilio:AuthToken"] = "test-auth-token",
+            ["Directory:SeedDemo"] = "false",
         });
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddCore();
@@ -45,6 +47,8 @@ public sealed class CoreTestHost : IAsyncDisposable
         await host.Services.InitializeDatabaseAsync();
         return new CoreTestHost(host, root, time);
     }
+
+    public static string NewRoot() => Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 

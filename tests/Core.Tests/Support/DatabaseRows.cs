@@ -1,0 +1,39 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace WebTicketing.Core.Tests.Support;
+
+/// <summary>Every row of every table as text, to show that an operation wrote nothing at all.</summary>
+public static class DatabaseRows
+{
+    public static Task<string> DumpAsync(CoreTestHost host) => host.WithDbAsync(async db =>
+    {
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                tables.Add(reader.GetString(0));
+        }
+        var dump = new StringBuilder();
+        foreach (var table in tables)
+        {
+            dump.AppendLine($"# {table}");
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                dump.AppendLine(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Cell(reader, i))));
+        }
+        return dump.ToString();
+    });
+
+    private static string Cell(DbDataReader reader, int i) =>
+        reader.IsDBNull(i) ? "NULL"
+        : reader.GetValue(i) is byte[] bytes ? Convert.ToHexString(bytes)
+        : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+}
