@@ -134,8 +134,8 @@ public sealed class BusinessCalendar
         var intervals = new List<Interval>();
         foreach (var range in week[(int)date.DayOfWeek])
         {
-            var start = FirstInstant(midnight + range.Start);
-            var end = LastInstant(midnight + range.End);
+            var start = Instant(midnight + range.Start, first: true);
+            var end = Instant(midnight + range.End, first: false);
             if (end <= start)
             {
                 continue;
@@ -153,8 +153,11 @@ public sealed class BusinessCalendar
         return [.. intervals];
     }
 
-    /// <summary>UTC ticks of the first instant the wall clock reads <paramref name="local"/> (or, inside a skipped hour, passes it).</summary>
-    private long FirstInstant(DateTime local)
+    /// <summary>
+    /// UTC ticks of the first (or last) instant the wall clock reads <paramref name="local"/>; inside a skipped hour,
+    /// the instant the clock jumps over it.
+    /// </summary>
+    private long Instant(DateTime local, bool first)
     {
         if (zone.IsInvalidTime(local))
         {
@@ -162,20 +165,8 @@ public sealed class BusinessCalendar
         }
         if (zone.IsAmbiguousTime(local))
         {
-            return (local - zone.GetAmbiguousTimeOffsets(local).Max()).Ticks;
-        }
-        return (local - zone.GetUtcOffset(local)).Ticks;
-    }
-
-    private long LastInstant(DateTime local)
-    {
-        if (zone.IsInvalidTime(local))
-        {
-            return AfterGap(local);
-        }
-        if (zone.IsAmbiguousTime(local))
-        {
-            return (local - zone.GetAmbiguousTimeOffsets(local).Min()).Ticks;
+            var offsets = zone.GetAmbiguousTimeOffsets(local);
+            return (local - (first ? offsets.Max() : offsets.Min())).Ticks;
         }
         return (local - zone.GetUtcOffset(local)).Ticks;
     }
