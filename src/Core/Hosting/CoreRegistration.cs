@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
+using WebTicketing.Core.Sla;
 
 namespace WebTicketing.Core.Hosting;
 
@@ -40,6 +41,7 @@ public static class CoreRegistration
         services.AddScoped<CaseWorkflow>();
 
         builder.AddJobs(storage);
+        builder.AddSla();
         builder.AddTelemetry();
         return builder;
     }

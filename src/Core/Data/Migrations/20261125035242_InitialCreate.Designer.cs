@@ -11,7 +11,7 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.Core.Data.Migrations
 {
     [DbContext(typeof(WebTicketingDb))]
-    [Migration("20261125034020_InitialCreate")]
+    [Migration("20261125035242_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -1039,11 +1039,20 @@ namespace WebTicketing.Core.Data.Migrations
                             b1.Property<long>("FirstTargetWarnAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<bool>("FirstTargetWarned")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("NextCheckAt")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<long?>("NextDueAt")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<bool>("ResolutionBreached")
                                 .HasColumnType("INTEGER");
+
+                            b1.Property<TimeSpan?>("ResolutionBudget")
+                                .HasColumnType("TEXT");
 
                             b1.Property<long?>("ResolutionDueAt")
                                 .HasColumnType("INTEGER");
@@ -1057,7 +1066,12 @@ namespace WebTicketing.Core.Data.Migrations
                             b1.Property<long?>("ResolutionWarnAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<bool>("ResolutionWarned")
+                                .HasColumnType("INTEGER");
+
                             b1.HasKey("CaseId");
+
+                            b1.HasIndex("NextCheckAt");
 
                             b1.HasIndex("NextDueAt");
 
