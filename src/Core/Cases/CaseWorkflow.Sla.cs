@@ -23,8 +23,9 @@ public sealed partial class CaseWorkflow
             if (@case.FirstRespondedAt is null)
             {
                 var now = time.GetUtcNow();
+                var pending = @case.Sla.FirstTargetMetAt is null;
                 @case.FirstRespondedAt = now;
-                RecordIfMet(@case, actor, how, now);
+                RecordIfMet(@case, actor, how, now, pending);
             }
             return null;
         }, cancellationToken);
@@ -45,6 +46,7 @@ public sealed partial class CaseWorkflow
                 return null;
             }
             var now = time.GetUtcNow();
+            var pending = @case.Sla.FirstTargetMetAt is null;
             @case.WorkStartedAt ??= now;
             @case.FirstRespondedAt ??= now;
             if (@case.Status == CaseStatus.New)
@@ -53,16 +55,15 @@ public sealed partial class CaseWorkflow
                 sla.StatusChanged(@case, CaseStatus.New, now);
                 Record(@case, CaseEventKind.StatusChanged, actor, Joined($"{CaseStatus.New} → {CaseStatus.InProgress}", how), isPublic: true);
             }
-            RecordIfMet(@case, actor, how, now);
+            RecordIfMet(@case, actor, how, now, pending);
             return null;
         }, cancellationToken);
 
     /// <summary>Writes the SlaMet entry with how the target was met, when this change met the first target.</summary>
-    private void RecordIfMet(Case @case, Actor actor, string how, DateTimeOffset now)
+    private void RecordIfMet(Case @case, Actor actor, string how, DateTimeOffset now, bool wasPending)
     {
-        var pending = @case.Sla.FirstTargetMetAt is null;
         sla.Settle(@case, now);
-        if (pending && @case.Sla.FirstTargetMetAt is not null)
+        if (wasPending && @case.Sla.FirstTargetMetAt is not null)
         {
             Record(@case, CaseEventKind.SlaMet, actor, Joined(SlaTexts.Met(Language.En, @case.Sla.FirstTarget, @case.Tier), how), isPublic: false);
         }
