@@ -13,8 +13,8 @@ namespace WebTicketing.Core.Tests.Sla;
 public sealed class SlaEnforcementTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = CoreTestHost.Start;
-    private const string NetworkTier1 = "+34910000002";
-    private const string NetworkTier2 = "+34910000022";
+    private const string NetworkTier1 = SlaHost.NetworkTier1;
+    private const string NetworkTier2 = SlaHost.NetworkTier2;
     private SlaHost sla = null!;
 
     public async Task InitializeAsync() => sla = await SlaHost.StartAsync();

@@ -13,6 +13,8 @@ public sealed class SlaHost(CoreTestHost host, TestDirectory directory) : IAsync
 {
     public const string SupervisorPhone = "+34600000900";
     public const string AssigneePhone = "+34600000500";
+    public const string NetworkTier1 = "+34910000002";
+    public const string NetworkTier2 = "+34910000022";
 
     public CoreTestHost Host => host;
     public TestDirectory Directory => directory;
@@ -41,7 +43,7 @@ public sealed class SlaHost(CoreTestHost host, TestDirectory directory) : IAsync
         Supervisor = new Agent { Name = "Sonia", Email = "sonia@example.test", Phone = SupervisorPhone, Role = AgentRole.Supervisor, Language = Language.Es };
         EnglishAgent = new Agent { Name = "Ed", Email = "ed@example.test", Phone = AssigneePhone, Language = Language.En };
         var network = await db.SupportGroups.SingleAsync(g => g.Id == directory.NetworkGroup.Id);
-        network.Tier2OnCallPhone = "+34910000022";
+        network.Tier2OnCallPhone = NetworkTier2;
         network.Tier3OnCallPhone = "+34910000033";
         db.Agents.AddRange(Supervisor, EnglishAgent);
         return await db.SaveChangesAsync();
