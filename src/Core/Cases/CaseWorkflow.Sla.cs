@@ -74,6 +74,7 @@ public sealed partial class CaseWorkflow
     /// tier's on-call), and on a breach a timeline entry, an escalation when a tier's budget ran out, and SMS to the
     /// on-call of the tier now holding the case and to the supervisors. All in one save with the outbox rows, so a
     /// breach is processed exactly once however many jobs and sweeps arrive. Returns what it acted on.
+    /// Clears the change tracker: call it on its own, not in the middle of another change.
     /// </summary>
     /// <remarks>
     /// A missed first target (start of work, first response) does not escalate: the case has not been looked at, so
@@ -143,28 +144,37 @@ public sealed partial class CaseWorkflow
             MoveUpOneTier(@case, Actor.System, $"{what} budget ran out");
             escalatedTo = @case.Tier;
         }
-        var supervisors = await db.Agents.AsNoTracking()
-            .Where(a => a.Role == AgentRole.Supervisor && a.Phone != null && a.Phone != "")
-            .Select(a => new { a.Phone, a.Language })
-            .ToListAsync(cancellationToken);
         var breachRecipients = (await OnCallAsync(@case.SupportGroup, @case.Tier, cancellationToken))
-            .Concat(supervisors.Select(s => (s.Phone!, s.Language)))
+            .Concat(await SupervisorsAsync(cancellationToken))
             .ToList();
         await QueueSmsAsync(@case, point, breachRecipients,
             language => SlaTexts.Breach(language, @case.Number, point.Target, tier, dueLocal, escalatedTo), now, cancellationToken);
         LogSla(@case.Number, point.Target, point.Check);
     }
 
-    /// <summary>The on-call phone of a tier (none for the supervisors), read in the language of the agent who carries it.</summary>
+    /// <summary>The on-call phone of a tier, read in the language of the agent who carries it; above tier 3, the supervisors.</summary>
     private async Task<List<(string Phone, Language Language)>> OnCallAsync(SupportGroup group, int tier, CancellationToken cancellationToken)
     {
-        if (tier > SupportGroup.TopTier || group.OnCallPhone(tier) is not { Length: > 0 } phone)
+        if (tier > SupportGroup.TopTier)
+        {
+            return await SupervisorsAsync(cancellationToken);
+        }
+        if (group.OnCallPhone(tier) is not { Length: > 0 } phone)
         {
             return [];
         }
         var language = await db.Agents.AsNoTracking().Where(a => a.Phone == phone).Select(a => (Language?)a.Language).FirstOrDefaultAsync(cancellationToken);
         return [(phone, language ?? Language.Es)];
     }
+
+    private async Task<List<(string Phone, Language Language)>> SupervisorsAsync(CancellationToken cancellationToken) =>
+        (await db.Agents.AsNoTracking()
+            .Where(a => a.Role == AgentRole.Supervisor && a.Phone != null && a.Phone != "")
+            .OrderBy(a => a.Id)
+            .Select(a => new { a.Phone, a.Language })
+            .ToListAsync(cancellationToken))
+        .Select(a => (a.Phone!, a.Language))
+        .ToList();
 
     /// <summary>
     /// Outbox rows in the caller's save. The key names case, target, check, due instant and phone, so the same

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Directory;
@@ -11,8 +12,15 @@ namespace WebTicketing.Core.Sla;
 /// case and its region's calendar (<see cref="Case.Region"/> must be loaded): no database, no jobs.
 /// <see cref="CaseWorkflow"/> calls it inside each change, then schedules the <see cref="Checkpoints"/> that moved.
 /// </summary>
-public sealed class SlaClock(IOptions<SlaOptions> options)
+public sealed partial class SlaClock(IOptions<SlaOptions> options, ILogger<SlaClock> logger)
 {
+    /// <summary>Stands in for a region calendar that fails validation: targets come sooner, never later.</summary>
+    private static readonly BusinessCalendarOptions RoundTheClock = new()
+    {
+        TimeZone = "UTC",
+        Hours = Enum.GetNames<DayOfWeek>().ToDictionary(day => day, _ => new List<string> { "00:00-24:00" }),
+    };
+
     private readonly ConcurrentDictionary<string, BusinessCalendar> calendars = new();
 
     private SlaOptions Policy => options.Value;
@@ -24,8 +32,21 @@ public sealed class SlaClock(IOptions<SlaOptions> options)
     {
         var region = @case.Region ?? throw new InvalidOperationException($"Case {@case.Number}: load its Region before using the SLA clock.");
         var key = JsonSerializer.Serialize(region.Calendar, JsonSerializerOptions.Web);
-        return calendars.GetOrAdd(key, _ => new BusinessCalendar(region.Calendar));
+        return calendars.GetOrAdd(key, _ =>
+        {
+            if (region.Calendar.Validate() is { Count: > 0 } problems)
+            {
+                // A case must open even when its region's calendar is broken; the directory import refuses such
+                // calendars, so this is data written some other way. Said loudly, once per calendar.
+                LogInvalidCalendar(region.Code, string.Join("; ", problems));
+                return new BusinessCalendar(RoundTheClock);
+            }
+            return new BusinessCalendar(region.Calendar);
+        });
     }
+
+    [LoggerMessage(LogLevel.Error, "Region {Region} has an invalid calendar ({Problems}); its SLA targets run round the clock in UTC until it is fixed")]
+    private partial void LogInvalidCalendar(string region, string problems);
 
     /// <summary>A new case: its first target and tier 1's resolution budget start now.</summary>
     public void Open(Case @case, DateTimeOffset now)

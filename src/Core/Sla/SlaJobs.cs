@@ -55,13 +55,24 @@ public sealed partial class SlaJobs(WebTicketingDb db, CaseWorkflow workflow, Ti
             }
             foreach (var id in fresh)
             {
-                if ((await workflow.ProcessSlaAsync(id, cancellationToken)).Count > 0)
+                try
                 {
-                    acted++;
+                    if ((await workflow.ProcessSlaAsync(id, cancellationToken)).Count > 0)
+                    {
+                        acted++;
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // One case that cannot be processed must not hold back every case behind it, every minute.
+                    LogCaseFailed(exception, id);
                 }
             }
         }
     }
+
+    [LoggerMessage(LogLevel.Error, "SLA sweep could not process case {CaseId}")]
+    private partial void LogCaseFailed(Exception exception, int caseId);
 
     [LoggerMessage(LogLevel.Debug, "SLA {Check} of {Target} for case {CaseId} is no longer pending")]
     private partial void LogStale(int caseId, SlaTargetKind target, SlaCheck check);

@@ -124,6 +124,22 @@ public sealed class SlaEnforcementTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Warning_of_a_case_with_the_supervisors_goes_to_the_supervisors()
+    {
+        var opened = await sla.OpenAsync(Severity.Major);
+        for (var tier = 1; tier <= 3; tier++)
+        {
+            await sla.Succeeds(w => w.EscalateAsync(opened.Id, null, SlaHost.Staff, "Needs more expertise"));
+        }
+        var warnAt = (await sla.LoadAsync(opened.Id)).Sla.FirstTargetWarnAt;
+        sla.AdvanceTo(warnAt);
+
+        await SweepAsync();
+
+        Assert.Equal([SlaHost.SupervisorPhone], (await sla.OutboxAsync(opened.Id)).Select(m => m.To));
+    }
+
+    [Fact]
     public async Task Job_for_a_target_met_in_time_does_nothing()
     {
         var opened = await sla.OpenAsync(Severity.Critical);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WebTicketing.Core.Cases;
@@ -209,6 +210,21 @@ public sealed class SlaPolicyTests : IAsyncLifetime
         Assert.Equal(SlaTargetKind.FirstResponse, criticalState.FirstTarget);
         // 48 h of Madrid working time (8 h a day) from Monday 10:00: 7 h that Monday, 40 h that week, 1 h the Tuesday after.
         Assert.Equal(At("2026-03-10T10:00+01:00"), criticalState.ResolutionDueAt);
+    }
+
+    [Fact]
+    public async Task Case_in_a_region_with_a_broken_calendar_still_opens_with_round_the_clock_targets()
+    {
+        await sla.Host.WithDbAsync(async db =>
+        {
+            var madrid = await db.Regions.SingleAsync(r => r.Id == sla.Directory.Madrid.Id);
+            madrid.Calendar = new BusinessCalendarOptions { TimeZone = "Mars/Base", Hours = new() { ["Monday"] = ["09:00-18:00"] } };
+            return await db.SaveChangesAsync();
+        });
+
+        var opened = await sla.OpenAsync(Severity.Major);
+
+        Assert.Equal(Start.AddHours(9), (await sla.LoadAsync(opened.Id)).Sla.FirstTargetDueAt);
     }
 
     [Theory]
