@@ -1,4 +1,6 @@
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Sla;
@@ -138,6 +140,37 @@ public sealed class SlaEnforcementTests : IAsyncLifetime
 
         Assert.Equal([SlaHost.SupervisorPhone], (await sla.OutboxAsync(opened.Id)).Select(m => m.To));
     }
+
+    [Fact]
+    public async Task Opening_and_every_clock_change_schedule_jobs_at_the_new_checkpoints()
+    {
+        var opened = await sla.OpenAsync(Severity.Critical);
+        var afterOpening = ScheduledChecks();
+        Assert.Equal(
+            [
+                (SlaTargetKind.StartWork, SlaCheck.Warning, Start.AddHours(1.5)),
+                (SlaTargetKind.StartWork, SlaCheck.Breach, Start.AddHours(2)),
+                (SlaTargetKind.Resolution, SlaCheck.Warning, Start.AddHours(3)),
+                (SlaTargetKind.Resolution, SlaCheck.Breach, Start.AddHours(4)),
+            ],
+            afterOpening.Order());
+
+        sla.AdvanceTo(Start.AddHours(1));
+        await sla.Succeeds(w => w.ChangeStatusAsync(opened.Id, null, CaseStatus.WaitingOnCustomer, SlaHost.Staff));
+        Assert.Equal(afterOpening.Count, ScheduledChecks().Count);
+        sla.AdvanceTo(Start.AddHours(3));
+        await sla.Succeeds(w => w.ChangeStatusAsync(opened.Id, null, CaseStatus.InProgress, SlaHost.Staff));
+
+        // Three hours were left at the pause: the resolution checkpoints move by the two hours spent waiting.
+        Assert.Equal(
+            [(SlaTargetKind.Resolution, SlaCheck.Warning, Start.AddHours(5)), (SlaTargetKind.Resolution, SlaCheck.Breach, Start.AddHours(6))],
+            ScheduledChecks().Except(afterOpening).Order());
+    }
+
+    private List<(SlaTargetKind Target, SlaCheck Check, DateTimeOffset At)> ScheduledChecks() =>
+        sla.Host.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100)
+            .Select(j => ((SlaTargetKind)j.Value.Job.Args[1], (SlaCheck)j.Value.Job.Args[2], new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero)))
+            .ToList();
 
     [Fact]
     public async Task Job_for_a_target_met_in_time_does_nothing()

@@ -52,6 +52,23 @@ public sealed class SlaPolicyTests : IAsyncLifetime
         Assert.Equal(At("2026-03-03T17:00-06:00"), mexicoState.ResolutionDueAt);
     }
 
+    [Theory]
+    [InlineData(Severity.Critical, SlaTargetKind.StartWork, "2026-03-02T11:00Z", "2026-03-02T13:00Z")]
+    // Madrid working time from Monday 10:00 (7 h that day, then 8 h a day).
+    [InlineData(Severity.Major, SlaTargetKind.FirstResponse, "2026-03-03T11:00+01:00", "2026-03-03T11:00+01:00")]
+    [InlineData(Severity.Minor, SlaTargetKind.FirstResponse, "2026-03-03T11:00+01:00", "2026-03-04T12:00+01:00")]
+    [InlineData(Severity.Question, SlaTargetKind.FirstResponse, "2026-03-03T11:00+01:00", "2026-03-05T13:00+01:00")]
+    public async Task Each_severity_gets_its_first_target_and_tier_one_budget(Severity severity, SlaTargetKind target, string firstDue, string resolutionDue)
+    {
+        var opened = await sla.OpenAsync(severity);
+
+        var state = (await sla.LoadAsync(opened.Id)).Sla;
+        Assert.Equal(target, state.FirstTarget);
+        Assert.Equal(At(firstDue), state.FirstTargetDueAt);
+        Assert.Equal(At(resolutionDue), state.ResolutionDueAt);
+        Assert.Equal(new[] { At(firstDue), At(resolutionDue) }.Min(), state.NextDueAt);
+    }
+
     [Fact]
     public async Task Staff_public_note_is_the_first_response_and_a_customer_note_is_not()
     {
