@@ -148,6 +148,10 @@ public sealed class SlaPolicyTests : IAsyncLifetime
         Assert.True(paused.IsPaused);
         Assert.Null(paused.ResolutionDueAt);
         Assert.Equal(TimeSpan.FromHours(7), paused.ResolutionRemaining);
+        // The time left shown while paused does not run down with the calendar.
+        var clock = sla.Host.Services.GetRequiredService<SlaClock>();
+        sla.AdvanceTo(Start.AddDays(1));
+        Assert.Equal(TimeSpan.FromHours(7), clock.ResolutionTimeLeft(await sla.LoadAsync(opened.Id), sla.Host.Time.GetUtcNow()));
         Assert.Equal(firstDue, paused.FirstTargetDueAt);
         Assert.Equal(firstDue, paused.NextDueAt);
 
