@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Directory;
+using WebTicketing.Core.Sla;
 
 namespace WebTicketing.Core.Cases;
 
@@ -19,7 +20,7 @@ public sealed record OpenCaseRequest(
 /// Every change to a case, from every channel (phone, web, SMS, jobs), goes through here: it enforces the status
 /// rules and who may do what, writes the timeline entry in the same transaction, and refuses stale edits.
 /// </summary>
-public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, ILogger<CaseWorkflow> logger)
+public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, SlaClock sla, SlaJobScheduler slaJobs, ILogger<CaseWorkflow> logger)
 {
     private const int SystemRetries = 3;
 
@@ -35,7 +36,7 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
         }
 
         var equipment = await db.Equipment
-            .Include(e => e.Site)
+            .Include(e => e.Site).ThenInclude(s => s.Region)
             .SingleOrDefaultAsync(e => e.Id == request.EquipmentId, cancellationToken);
         if (equipment is null)
         {
@@ -62,6 +63,7 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
                 OrganizationId = equipment.Site.OrganizationId,
                 SiteId = equipment.SiteId,
                 RegionId = equipment.Site.RegionId,
+                Region = equipment.Site.Region,
                 EquipmentId = equipment.Id,
                 ContactId = contact?.Id,
                 CallbackPhone = request.CallbackPhone,
@@ -73,10 +75,12 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
                 OpenedAt = now,
                 UpdatedAt = now,
             };
+            sla.Open(@case, now);
             db.Cases.Add(@case);
             Record(@case, CaseEventKind.Opened, actor, $"{request.Channel}, severity {(int)request.Severity}", isPublic: true);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            slaJobs.Schedule(@case.Id, [], SlaClock.Checkpoints(@case.Sla));
             LogOpened(@case.Number, @case.Channel, @case.Severity);
             return CaseChange.Done(@case);
         }
@@ -126,6 +130,7 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
             {
                 @case.ResolvedAt = null;
             }
+            sla.StatusChanged(@case, from, now);
             Record(@case, reopening ? CaseEventKind.Reopened : CaseEventKind.StatusChanged, actor,
                 Joined($"{from} → {status}", comment), isPublic: true);
             return null;
@@ -176,6 +181,7 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
             }
             var from = @case.Severity;
             @case.Severity = severity;
+            sla.SeverityChanged(@case, from, time.GetUtcNow());
             Record(@case, CaseEventKind.SeverityChanged, actor, Joined($"{(int)from} → {(int)severity}", reason), isPublic: true);
             return null;
         }, cancellationToken);
@@ -221,13 +227,20 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
             {
                 return "The case is already with the supervisors.";
             }
-            var from = @case.Tier;
-            @case.Tier++;
-            // The new tier picks the case up; whoever had it at the old tier no longer owns it.
-            @case.AssigneeId = null;
-            Record(@case, CaseEventKind.Escalated, actor, $"{TierName(from)} → {TierName(@case.Tier)}: {reason.Trim()}", isPublic: false);
+            MoveUpOneTier(@case, actor, reason.Trim());
             return null;
         }, cancellationToken);
+
+    /// <summary>The new tier picks the case up with a fresh budget; whoever had it at the old tier no longer owns it.</summary>
+    private void MoveUpOneTier(Case @case, Actor actor, string reason)
+    {
+        var from = @case.Tier;
+        @case.Tier++;
+        @case.AssigneeId = null;
+        @case.Assignee = null;
+        sla.Escalated(@case, time.GetUtcNow());
+        Record(@case, CaseEventKind.Escalated, actor, $"{TierName(from)} → {TierName(@case.Tier)}: {reason}", isPublic: false);
+    }
 
     public static string TierName(int tier) => tier > SupportGroup.TopTier ? "supervisors" : $"tier {tier}";
 
@@ -247,7 +260,7 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
     {
         for (var attempt = 1; ; attempt++)
         {
-            var @case = await db.Cases.SingleOrDefaultAsync(c => c.Id == caseId, cancellationToken);
+            var @case = await db.Cases.Include(c => c.Region).SingleOrDefaultAsync(c => c.Id == caseId, cancellationToken);
             if (@case is null || (actor.Kind == ActorKind.Contact && actor.OrganizationId != @case.OrganizationId))
             {
                 return CaseChange.NotFound;
@@ -257,14 +270,22 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
             {
                 return CaseChange.Conflict(@case);
             }
+            var checkpointsBefore = SlaClock.Checkpoints(@case.Sla);
+            var metBefore = @case.Sla.FirstTargetMetAt;
             if (apply(@case) is { } problem)
             {
                 db.ChangeTracker.Clear();
                 return CaseChange.NotAllowed(problem);
             }
+            sla.Settle(@case, time.GetUtcNow());
+            if (metBefore is null && @case.Sla.FirstTargetMetAt is not null && !@case.Events.Any(e => e.Kind == CaseEventKind.SlaMet && e.Id == 0))
+            {
+                Record(@case, CaseEventKind.SlaMet, actor, SlaTexts.Met(Language.En, @case.Sla.FirstTarget, @case.Tier), isPublic: false);
+            }
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                slaJobs.Schedule(@case.Id, checkpointsBefore, SlaClock.Checkpoints(@case.Sla));
                 return CaseChange.Done(@case);
             }
             catch (DbUpdateConcurrencyException)

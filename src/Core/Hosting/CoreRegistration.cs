@@ -12,6 +12,7 @@ using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Notifications;
+using WebTicketing.Core.Sla;
 using WebTicketing.Core.Telephony;
 
 namespace WebTicketing.Core.Hosting;
@@ -57,6 +58,7 @@ public static class CoreRegistration
         services.AddHealthChecks().AddDbContextCheck<WebTicketingDb>("database");
 
         builder.AddJobs(storage);
+        builder.AddSla();
         builder.AddTelemetry();
         return builder;
     }
@@ -107,15 +109,18 @@ public static class CoreRegistration
 
     private static void AddJobs(this IHostApplicationBuilder builder, StorageOptions storage)
     {
-        builder.Services.AddHangfire(configuration => configuration
+        builder.Services.AddHangfire((services, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
-            .UseSQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
-            {
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-            }));
+            .UseStorage(services.GetRequiredService<JobStorage>()));
+        // Registered after AddHangfire so it wins: Hangfire would otherwise hand out the static JobStorage.Current,
+        // which another host in the same process (parallel tests) may have just replaced.
+        // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
+        builder.Services.AddSingleton<JobStorage>(_ => new SQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+        {
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        }));
         if (builder.Configuration.GetValue("Jobs:RunServer", true))
         {
             builder.Services.AddHangfireServer(options =>

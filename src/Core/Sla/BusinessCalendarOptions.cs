@@ -71,6 +71,12 @@ public sealed class BusinessCalendarOptions
             }
         }
 
+        if (Hours is null || Hours.Values.All(ranges => ranges is null || ranges.Count == 0))
+        {
+            // No working time at all would make every business-day target unreachable.
+            problems.Add("Hours: no working hours on any day");
+        }
+
         for (var i = 0; i < (Holidays?.Count ?? 0); i++)
         {
             var text = Holidays![i];

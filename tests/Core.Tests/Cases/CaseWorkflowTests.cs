@@ -106,7 +106,7 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
         Assert.Equal(CoreTestHost.Start, stored.WorkStartedAt);
         Assert.Equal(CoreTestHost.Start.AddMinutes(30), stored.ResolvedAt);
         Assert.Equal(
-            [CaseEventKind.Opened, CaseEventKind.StatusChanged, CaseEventKind.StatusChanged],
+            [CaseEventKind.Opened, CaseEventKind.StatusChanged, CaseEventKind.SlaMet, CaseEventKind.StatusChanged],
             stored.Events.OrderBy(e => e.Id).Select(e => e.Kind));
         Assert.Contains("Firmware updated", stored.Events.OrderBy(e => e.Id).Last().Text);
     }

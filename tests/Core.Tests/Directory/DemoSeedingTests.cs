@@ -34,7 +34,7 @@ public sealed class DemoSeedingTests
     {
         var root = CoreTestHost.NewRoot();
 
-        var hosts = await Task.WhenAll(CoreTestHost.StartAsync(SeedDemo, root), CoreTestHost.StartAsync(SeedDemo, root));
+        var hosts = await Task.WhenAll(CoreTestHost.StartAsync(SeedDemo, root: root), CoreTestHost.StartAsync(SeedDemo, root: root));
 
         Assert.Equal(3, await OrganizationCountAsync(hosts[0]));
         var demo = JsonNode.Parse(DemoDirectory.Read())!;

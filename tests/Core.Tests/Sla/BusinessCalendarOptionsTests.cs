@@ -121,4 +121,11 @@ public sealed class BusinessCalendarOptionsTests
             ],
             options.Validate());
     }
+
+    [Fact]
+    public void Calendar_without_any_working_hours_is_refused()
+    {
+        var options = new BusinessCalendarOptions { TimeZone = "Europe/Madrid" };
+        Assert.Equal(["Hours: no working hours on any day"], options.Validate());
+    }
 }

@@ -15,11 +15,15 @@ public sealed class CoreTestHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private CoreTestHost(IHost host, string root, FakeTimeProvider time)
+    private readonly bool ownsRoot;
+    private bool started;
+
+    private CoreTestHost(IHost host, string root, FakeTimeProvider time, bool ownsRoot)
     {
         Host = host;
         Root = root;
         Time = time;
+        this.ownsRoot = ownsRoot;
     }
 
     public IHost Host { get; }
@@ -27,11 +31,18 @@ public sealed class CoreTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => Host.Services;
 
-    /// <summary>Starts on a fresh folder, or on <paramref name="root"/> to share a database as the two apps do.</summary>
-    public static async Task<CoreTestHost> StartAsync(Action<HostApplicationBuilder>? configure = null, string? root = null)
+    /// <param name="settings">Configuration read before Core registers itself (e.g. <c>Jobs:RunServer</c>, <c>Sla:...</c>).</param>
+    /// <param name="root">An existing storage folder to reuse, as a restarted app would; the caller deletes it.</param>
+    /// <param name="now">Where the clock starts; <see cref="Start"/> by default.</param>
+    public static async Task<CoreTestHost> StartAsync(
+        Action<HostApplicationBuilder>? configure = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        string? root = null,
+        DateTimeOffset? now = null)
     {
+        var ownsRoot = root is null;
         root ??= NewRoot();
-        var time = new FakeTimeProvider(Start);
+        var time = new FakeTimeProvider(now ?? Start);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -40,15 +51,26 @@ public sealed class CoreTestHost : IAsyncDisposable
             ["Twilio:AuthToken"] = "test-auth-token",
             ["Directory:SeedDemo"] = "false",
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddCore();
         configure?.Invoke(builder);
         var host = builder.Build();
         await host.Services.InitializeDatabaseAsync();
-        return new CoreTestHost(host, root, time);
+        return new CoreTestHost(host, root, time, ownsRoot);
     }
 
     public static string NewRoot() => Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+
+    /// <summary>Runs the hosted services (the Hangfire server when <c>Jobs:RunServer</c> is true, the SLA start-up sweep).</summary>
+    public async Task RunAsync()
+    {
+        await Host.StartAsync();
+        started = true;
+    }
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 
@@ -60,8 +82,16 @@ public sealed class CoreTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (started)
+        {
+            await Host.StopAsync();
+        }
         Host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!ownsRoot)
+        {
+            return;
+        }
         try
         {
             System.IO.Directory.Delete(Root, recursive: true);

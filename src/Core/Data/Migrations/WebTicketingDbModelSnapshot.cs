@@ -1060,11 +1060,20 @@ namespace WebTicketing.Core.Data.Migrations
                             b1.Property<long>("FirstTargetWarnAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<bool>("FirstTargetWarned")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("NextCheckAt")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<long?>("NextDueAt")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<bool>("ResolutionBreached")
                                 .HasColumnType("INTEGER");
+
+                            b1.Property<TimeSpan?>("ResolutionBudget")
+                                .HasColumnType("TEXT");
 
                             b1.Property<long?>("ResolutionDueAt")
                                 .HasColumnType("INTEGER");
@@ -1078,7 +1087,12 @@ namespace WebTicketing.Core.Data.Migrations
                             b1.Property<long?>("ResolutionWarnAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<bool>("ResolutionWarned")
+                                .HasColumnType("INTEGER");
+
                             b1.HasKey("CaseId");
+
+                            b1.HasIndex("NextCheckAt");
 
                             b1.HasIndex("NextDueAt");
 

@@ -11,7 +11,7 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.Core.Data.Migrations
 {
     [DbContext(typeof(WebTicketingDb))]
-    [Migration("20261125034313_InitialCreate")]
+    [Migration("20261125044146_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -1063,11 +1063,20 @@ namespace WebTicketing.Core.Data.Migrations
                             b1.Property<long>("FirstTargetWarnAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<bool>("FirstTargetWarned")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<long?>("NextCheckAt")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<long?>("NextDueAt")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<bool>("ResolutionBreached")
                                 .HasColumnType("INTEGER");
+
+                            b1.Property<TimeSpan?>("ResolutionBudget")
+                                .HasColumnType("TEXT");
 
                             b1.Property<long?>("ResolutionDueAt")
                                 .HasColumnType("INTEGER");
@@ -1081,7 +1090,12 @@ namespace WebTicketing.Core.Data.Migrations
                             b1.Property<long?>("ResolutionWarnAt")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<bool>("ResolutionWarned")
+                                .HasColumnType("INTEGER");
+
                             b1.HasKey("CaseId");
+
+                            b1.HasIndex("NextCheckAt");
 
                             b1.HasIndex("NextDueAt");
 

@@ -463,13 +463,17 @@ namespace WebTicketing.Core.Data.Migrations
                     Sla_FirstTargetDueAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Sla_FirstTargetWarnAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Sla_FirstTargetMetAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Sla_FirstTargetWarned = table.Column<bool>(type: "INTEGER", nullable: false),
                     Sla_FirstTargetBreached = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Sla_ResolutionBudget = table.Column<TimeSpan>(type: "TEXT", nullable: true),
                     Sla_ResolutionDueAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Sla_ResolutionWarnAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Sla_ResolutionRemaining = table.Column<TimeSpan>(type: "TEXT", nullable: true),
                     Sla_ResolutionPausedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Sla_ResolutionWarned = table.Column<bool>(type: "INTEGER", nullable: false),
                     Sla_ResolutionBreached = table.Column<bool>(type: "INTEGER", nullable: false),
                     Sla_NextDueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Sla_NextCheckAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -743,6 +747,11 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "IX_Cases_SiteId_Id",
                 table: "Cases",
                 columns: new[] { "SiteId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Cases_Sla_NextCheckAt",
+                table: "Cases",
+                column: "Sla_NextCheckAt");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Cases_Sla_NextDueAt",

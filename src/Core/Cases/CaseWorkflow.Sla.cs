@@ -1,0 +1,207 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using WebTicketing.Core.Directory;
+using WebTicketing.Core.Notifications;
+using WebTicketing.Core.Sla;
+
+namespace WebTicketing.Core.Cases;
+
+/// <summary>The case changes the SLA depends on from outside the console (SMS, calls) and the SLA jobs' own changes.</summary>
+public sealed partial class CaseWorkflow
+{
+    /// <summary>
+    /// The customer was answered outside a public note: an SMS reached them, an agent called them. Meets a pending
+    /// first-response target; an urgent case still owes its start of work. Repeating it changes nothing.
+    /// </summary>
+    public Task<CaseChange> RecordFirstResponseAsync(int caseId, Actor actor, string how, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, null, actor, @case =>
+        {
+            if (actor.Kind == ActorKind.Contact)
+            {
+                return "Only support staff or the system can record a response.";
+            }
+            if (@case.FirstRespondedAt is null)
+            {
+                var now = time.GetUtcNow();
+                var pending = @case.Sla.FirstTargetMetAt is null;
+                @case.FirstRespondedAt = now;
+                RecordIfMet(@case, actor, how, now, pending);
+            }
+            return null;
+        }, cancellationToken);
+
+    /// <summary>
+    /// An agent started working the case outside the console (answered a call transferred about it): meets the start
+    /// of work and first response targets and moves a New case to InProgress. Repeating it changes nothing.
+    /// </summary>
+    public Task<CaseChange> RecordWorkStartedAsync(int caseId, Actor actor, string how, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, null, actor, @case =>
+        {
+            if (!actor.IsStaff)
+            {
+                return "Only support staff start work on a case.";
+            }
+            if (!@case.IsOpen)
+            {
+                return null;
+            }
+            var now = time.GetUtcNow();
+            var pending = @case.Sla.FirstTargetMetAt is null;
+            @case.WorkStartedAt ??= now;
+            @case.FirstRespondedAt ??= now;
+            if (@case.Status == CaseStatus.New)
+            {
+                @case.Status = CaseStatus.InProgress;
+                sla.StatusChanged(@case, CaseStatus.New, now);
+                Record(@case, CaseEventKind.StatusChanged, actor, Joined($"{CaseStatus.New} → {CaseStatus.InProgress}", how), isPublic: true);
+            }
+            RecordIfMet(@case, actor, how, now, pending);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Writes the SlaMet entry with how the target was met, when this change met the first target.</summary>
+    private void RecordIfMet(Case @case, Actor actor, string how, DateTimeOffset now, bool wasPending)
+    {
+        sla.Settle(@case, now);
+        if (wasPending && @case.Sla.FirstTargetMetAt is not null)
+        {
+            Record(@case, CaseEventKind.SlaMet, actor, Joined(SlaTexts.Met(Language.En, @case.Sla.FirstTarget, @case.Tier), how), isPublic: false);
+        }
+    }
+
+    /// <summary>
+    /// Acts on every SLA checkpoint of the case that is due by the domain clock: a warning SMS to the assignee (or the
+    /// tier's on-call), and on a breach a timeline entry, an escalation when a tier's budget ran out, and SMS to the
+    /// on-call of the tier now holding the case and to the supervisors. All in one save with the outbox rows, so a
+    /// breach is processed exactly once however many jobs and sweeps arrive. Returns what it acted on.
+    /// Clears the change tracker: call it on its own, not in the middle of another change.
+    /// </summary>
+    /// <remarks>
+    /// A missed first target (start of work, first response) does not escalate: the case has not been looked at, so
+    /// the next tier is no better placed than this one; the on-call and the supervisors are told instead.
+    /// </remarks>
+    public async Task<IReadOnlyList<SlaCheckpoint>> ProcessSlaAsync(int caseId, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var @case = await db.Cases
+                    .Include(c => c.Region)
+                    .Include(c => c.SupportGroup)
+                    .Include(c => c.Assignee)
+                    .SingleOrDefaultAsync(c => c.Id == caseId, cancellationToken);
+                if (@case is null)
+                {
+                    return [];
+                }
+                var before = SlaClock.Checkpoints(@case.Sla);
+                var now = time.GetUtcNow();
+                var taken = sla.TakeDue(@case, now);
+                if (taken.Count == 0)
+                {
+                    return [];
+                }
+                foreach (var point in taken)
+                {
+                    await ActOnAsync(@case, point, now, cancellationToken);
+                }
+                await db.SaveChangesAsync(cancellationToken);
+                slaJobs.Schedule(@case.Id, before, SlaClock.Checkpoints(@case.Sla));
+                return taken;
+            }
+            catch (DbUpdateException) when (attempt < SystemRetries)
+            {
+                // Another process acted on the same case (version) or queued the same SMS (dedup key): re-read and see.
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task ActOnAsync(Case @case, SlaCheckpoint point, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var tier = @case.Tier;
+        var dueLocal = TimeZoneInfo.ConvertTime(point.DueAt, sla.CalendarOf(@case).TimeZone);
+        var what = SlaTexts.Target(Language.En, point.Target, tier);
+        if (point.Check == SlaCheck.Warning)
+        {
+            Record(@case, CaseEventKind.SlaWarning, Actor.System, $"{what} due {dueLocal:yyyy-MM-dd HH:mm}", isPublic: false);
+            var recipients = @case.Assignee is { Phone: { Length: > 0 } phone } assignee
+                ? [(phone, assignee.Language)]
+                : await OnCallAsync(@case.SupportGroup, tier, cancellationToken);
+            await QueueSmsAsync(@case, point, recipients, language => SlaTexts.Warning(language, @case.Number, point.Target, tier, dueLocal), now, cancellationToken);
+            LogSla(@case.Number, point.Target, point.Check);
+            return;
+        }
+
+        Record(@case, CaseEventKind.SlaBreached, Actor.System, $"{what} was due {dueLocal:yyyy-MM-dd HH:mm}", isPublic: false);
+        int? escalatedTo = null;
+        if (point.Target == SlaTargetKind.Resolution)
+        {
+            MoveUpOneTier(@case, Actor.System, $"{what} budget ran out");
+            escalatedTo = @case.Tier;
+        }
+        var breachRecipients = (await OnCallAsync(@case.SupportGroup, @case.Tier, cancellationToken))
+            .Concat(await SupervisorsAsync(cancellationToken))
+            .ToList();
+        await QueueSmsAsync(@case, point, breachRecipients,
+            language => SlaTexts.Breach(language, @case.Number, point.Target, tier, dueLocal, escalatedTo), now, cancellationToken);
+        LogSla(@case.Number, point.Target, point.Check);
+    }
+
+    /// <summary>The on-call phone of a tier, read in the language of the agent who carries it; above tier 3, the supervisors.</summary>
+    private async Task<List<(string Phone, Language Language)>> OnCallAsync(SupportGroup group, int tier, CancellationToken cancellationToken)
+    {
+        if (tier > SupportGroup.TopTier)
+        {
+            return await SupervisorsAsync(cancellationToken);
+        }
+        if (group.OnCallPhone(tier) is not { Length: > 0 } phone)
+        {
+            return [];
+        }
+        var language = await db.Agents.AsNoTracking().Where(a => a.Phone == phone).Select(a => (Language?)a.Language).FirstOrDefaultAsync(cancellationToken);
+        return [(phone, language ?? Language.Es)];
+    }
+
+    private async Task<List<(string Phone, Language Language)>> SupervisorsAsync(CancellationToken cancellationToken) =>
+        (await db.Agents.AsNoTracking()
+            .Where(a => a.Role == AgentRole.Supervisor && a.Phone != null && a.Phone != "")
+            .OrderBy(a => a.Id)
+            .Select(a => new { a.Phone, a.Language })
+            .ToListAsync(cancellationToken))
+        .Select(a => (a.Phone!, a.Language))
+        .ToList();
+
+    /// <summary>
+    /// Outbox rows in the caller's save. The key names case, target, check, due instant and phone, so the same
+    /// checkpoint never texts the same phone twice, even from two processes.
+    /// </summary>
+    private async Task QueueSmsAsync(Case @case, SlaCheckpoint point, IEnumerable<(string Phone, Language Language)> recipients,
+        Func<Language, string> body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var (phone, language) in recipients.DistinctBy(r => r.Phone))
+        {
+            var key = $"sla:{@case.Id}:{point.Target}:{point.Check.ToString().ToLowerInvariant()}:{point.DueAt.UtcTicks}:{phone}";
+            if (await db.Outbox.AnyAsync(m => m.DedupKey == key, cancellationToken))
+            {
+                continue;
+            }
+            db.Outbox.Add(new OutboxMessage
+            {
+                DedupKey = key,
+                CaseId = @case.Id,
+                To = phone,
+                Body = body(language),
+                CreatedAt = now,
+                NextAttemptAt = now,
+            });
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Case {CaseNumber}: SLA {Check} of {Target}")]
+    private partial void LogSla(string caseNumber, SlaTargetKind target, SlaCheck check);
+}
