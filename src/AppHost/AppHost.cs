@@ -5,23 +5,18 @@ var builder = DistributedApplication.CreateBuilder(args);
 var storageRoot = builder.Configuration["Storage:Root"]
     ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "..", "data"));
 
-builder.AddProject<Projects.WebTicketing_IvrWebhooks>("ivr-webhooks")
-    .WithEnvironment("Storage__Root", storageRoot)
-    // Fixed, unproxied ports: Twilio's console and the README point at them.
-    .WithEndpoint("http", endpoint =>
-    {
-        endpoint.Port = 5080;
-        endpoint.IsProxied = false;
-    })
-    .WithHttpHealthCheck("/healthz");
-
-builder.AddProject<Projects.WebTicketing_AgentConsole>("agent-console")
-    .WithEnvironment("Storage__Root", storageRoot)
-    .WithEndpoint("http", endpoint =>
-    {
-        endpoint.Port = 5090;
-        endpoint.IsProxied = false;
-    })
-    .WithHttpHealthCheck("/healthz");
+AddApp<Projects.WebTicketing_IvrWebhooks>("ivr-webhooks", 5080);
+AddApp<Projects.WebTicketing_AgentConsole>("agent-console", 5090);
 
 builder.Build().Run();
+
+void AddApp<TProject>(string name, int port) where TProject : IProjectMetadata, new() =>
+    builder.AddProject<TProject>(name)
+        .WithEnvironment("Storage__Root", storageRoot)
+        // Fixed, unproxied ports: Twilio's console and the README point at them.
+        .WithEndpoint("http", endpoint =>
+        {
+            endpoint.Port = port;
+            endpoint.IsProxied = false;
+        })
+        .WithHttpHealthCheck("/healthz");
