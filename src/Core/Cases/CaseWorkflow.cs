@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Directory;
+using WebTicketing.Core.Notifications;
 
 namespace WebTicketing.Core.Cases;
 
@@ -19,7 +20,7 @@ public sealed record OpenCaseRequest(
 /// Every change to a case, from every channel (phone, web, SMS, jobs), goes through here: it enforces the status
 /// rules and who may do what, writes the timeline entry in the same transaction, and refuses stale edits.
 /// </summary>
-public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, ILogger<CaseWorkflow> logger)
+public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, CaseNotifications notifications, ILogger<CaseWorkflow> logger)
 {
     private const int SystemRetries = 3;
 
@@ -75,7 +76,9 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
             };
             db.Cases.Add(@case);
             Record(@case, CaseEventKind.Opened, actor, $"{request.Channel}, severity {(int)request.Severity}", isPublic: true);
+            var recorded = @case.Events.ToList();
             await db.SaveChangesAsync(cancellationToken);
+            await SaveNotificationsAsync(@case, recorded, actor, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             LogOpened(@case.Number, @case.Channel, @case.Severity);
             return CaseChange.Done(@case);
@@ -261,9 +264,13 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
                 db.ChangeTracker.Clear();
                 return CaseChange.NotAllowed(problem);
             }
+            var recorded = @case.Events.Where(e => db.Entry(e).State == EntityState.Added).ToList();
             try
             {
+                await using var transaction = await db.BeginWriteAsync(cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
+                await SaveNotificationsAsync(@case, recorded, actor, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 return CaseChange.Done(@case);
             }
             catch (DbUpdateConcurrencyException)
@@ -275,6 +282,22 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, I
                     return CaseChange.Conflict(current);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Puts an SMS fact (sent, delivered, failed) on the timeline without touching the case itself: it is not an edit,
+    /// so it must not bump the version an agent's open form carries and make their next edit look stale.
+    /// </summary>
+    public void RecordSms(int caseId, CaseEventKind kind, string text) =>
+        db.CaseEvents.Add(new CaseEvent { CaseId = caseId, At = time.GetUtcNow(), Kind = kind, Actor = Actor.System.DisplayName, Text = text, IsPublic = false });
+
+    /// <summary>The SMS the customer gets for these events, queued in the same transaction once the events have ids.</summary>
+    private async Task SaveNotificationsAsync(Case @case, IReadOnlyList<CaseEvent> recorded, Actor actor, CancellationToken cancellationToken)
+    {
+        if (await notifications.QueueAsync(@case, recorded, actor, cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
         }
     }
 

@@ -40,7 +40,6 @@ public static class CoreRegistration
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
         services.AddScoped<CaseWorkflow>();
-        services.AddScoped<SmsOutbox>();
         services.AddScoped<LookupGuard>();
         services.AddOptions<LookupGuardOptions>().BindConfiguration("LookupGuard")
             .Validate(o => o.MaxFailures > 0 && o.Window > TimeSpan.Zero, "LookupGuard:MaxFailures and LookupGuard:Window must be positive.")
@@ -48,6 +47,7 @@ public static class CoreRegistration
         services.AddOptions<TwilioOptions>().BindConfiguration("Twilio").ValidateOnStart();
         services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidation>();
 
+        builder.AddSms();
         builder.AddJobs(storage);
         builder.AddTelemetry();
         return builder;
