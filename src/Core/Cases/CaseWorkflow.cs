@@ -264,7 +264,7 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, C
                 db.ChangeTracker.Clear();
                 return CaseChange.NotAllowed(problem);
             }
-            var recorded = @case.Events.Where(e => db.Entry(e).State == EntityState.Added).ToList();
+            var recorded = @case.Events.Where(e => e.Id == 0).ToList();
             try
             {
                 await using var transaction = await db.BeginWriteAsync(cancellationToken);

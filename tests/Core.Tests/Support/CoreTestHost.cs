@@ -27,10 +27,12 @@ public sealed class CoreTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => Host.Services;
 
-    public static async Task<CoreTestHost> StartAsync(Action<HostApplicationBuilder>? configure = null)
+    /// <param name="root">An earlier host's <see cref="Root"/> to restart on the same data; a fresh folder when null.</param>
+    /// <param name="time">The clock to carry over on a restart.</param>
+    public static async Task<CoreTestHost> StartAsync(Action<HostApplicationBuilder>? configure = null, string? root = null, FakeTimeProvider? time = null)
     {
-        var root = Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
-        var time = new FakeTimeProvider(Start);
+        root ??= Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+        time ??= new FakeTimeProvider(Start);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -52,6 +54,13 @@ public sealed class CoreTestHost : IAsyncDisposable
     {
         await using var scope = Scope();
         return await work(scope.ServiceProvider.GetRequiredService<WebTicketingDb>());
+    }
+
+    /// <summary>Stops the host as a crash would leave things: the data stays for the next host on the same root.</summary>
+    public void Stop()
+    {
+        Host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     public async ValueTask DisposeAsync()
