@@ -41,10 +41,11 @@ public sealed class SmsWebhookApp : IAsyncDisposable
     public TestDirectory Directory { get; private set; } = null!;
     public IServiceProvider Services => factory.Services;
 
-    public static async Task<SmsWebhookApp> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="restartOn">A stopped app whose data and clock the new one takes over, as after a restart.</param>
+    public static async Task<SmsWebhookApp> StartAsync(IDictionary<string, string?>? settings = null, SmsWebhookApp? restartOn = null)
     {
-        var root = Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
-        var time = new FakeTimeProvider(Start);
+        var root = restartOn?.Root ?? Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+        var time = restartOn?.Time ?? new FakeTimeProvider(Start);
         var all = new Dictionary<string, string?>
         {
             ["Storage:Root"] = root,
@@ -67,7 +68,7 @@ public sealed class SmsWebhookApp : IAsyncDisposable
             web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time));
         });
         var app = new SmsWebhookApp(factory, root, time);
-        app.Directory = await app.WithDbAsync(TestDirectory.SeedAsync);
+        app.Directory = restartOn?.Directory ?? await app.WithDbAsync(TestDirectory.SeedAsync);
         return app;
     }
 
@@ -157,11 +158,17 @@ public sealed class SmsWebhookApp : IAsyncDisposable
         return await client.SendAsync(request);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the app and keeps its data for <see cref="StartAsync"/>'s restartOn.</summary>
+    public async Task StopAsync()
     {
         client.Dispose();
         await factory.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         try
         {
             System.IO.Directory.Delete(Root, recursive: true);
