@@ -115,12 +115,20 @@ public sealed partial class SmsInbox(WebTicketingDb db, CaseWorkflow workflow, L
         {
             return await MissAsync(from, typed, language, cancellationToken);
         }
-        var lastUpdate = await db.CaseEvents.AsNoTracking()
+        var updates = await db.CaseEvents.AsNoTracking()
             .Where(e => e.CaseId == @case.Id && e.IsPublic
                 && (e.Kind == CaseEventKind.NotePublic || e.Kind == CaseEventKind.StatusChanged || e.Kind == CaseEventKind.Reopened))
-            .OrderByDescending(e => e.Id).Select(e => e.Text).FirstOrDefaultAsync(cancellationToken);
+            .OrderByDescending(e => e.Id).Take(20).Select(e => new { e.Kind, e.Text }).ToListAsync(cancellationToken);
+        var lastUpdate = updates.Select(e => e.Kind == CaseEventKind.NotePublic ? e.Text : StatusComment(e.Text)).FirstOrDefault(t => !string.IsNullOrWhiteSpace(t));
         return texts.StatusReply(contact.Language, @case.Number, @case.Status, @case.Severity, lastUpdate);
     }
+
+    /// <summary>
+    /// The words staff gave with a status change ("InProgress → Resolved: firmware updated" gives "firmware
+    /// updated"); the transition itself is already in the reply, and its arrow would cost the SMS its GSM-7 encoding.
+    /// </summary>
+    private static string? StatusComment(string? text) =>
+        text?.IndexOf(": ", StringComparison.Ordinal) is { } colon and >= 0 ? text[(colon + 2)..] : null;
 
     private async Task<(string Reply, int? CaseId)> NoteOnNumberAsync(string? from, List<Contact> contacts, string typed, string note, Language language, CancellationToken cancellationToken)
     {

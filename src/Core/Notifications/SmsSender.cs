@@ -57,7 +57,6 @@ public sealed partial class SmsSender(
 
     /// <summary>The every-minute job: sends what is due (retries, messages whose job was lost) and checks stuck sends.</summary>
     [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task DispatchDueAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

@@ -36,6 +36,19 @@ public sealed class InboundSmsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_last_update_of_a_resolved_case_is_the_resolution_in_one_GSM7_segment()
+    {
+        var @case = await app.OpenCaseAsync();
+        await app.WithAsync<CaseWorkflow, CaseChange>(w => w.AddNoteAsync(@case.Id, null, "Technician on site at 10:00", isPublic: true, Actor.ForAgent(1, "Carmen")));
+        await app.WithAsync<CaseWorkflow, CaseChange>(w => w.ResolveAsync(@case.Id, null, Actor.ForAgent(1, "Carmen"), "Power supply replaced"));
+
+        var (_, reply) = await app.TextAsync(Ana, $"ESTADO {@case.Number}");
+
+        Assert.Equal($"Caso {@case.Number}: resuelto, prioridad 2 (alta). Novedad: Power supply replaced", reply);
+        Assert.True(SmsSegments.IsGsm7(reply!));
+    }
+
+    [Fact]
     public async Task Another_organizations_case_gets_exactly_the_unknown_case_answer_and_counts_as_a_failed_lookup()
     {
         var acmeCase = await app.OpenCaseAsync();
