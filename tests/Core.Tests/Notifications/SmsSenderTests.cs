@@ -143,6 +143,28 @@ public sealed class SmsSenderTests : IAsyncLifetime
         Assert.Equal([CaseEventKind.SmsFailed], await SmsEventsAsync(@case.Id));
     }
 
+    [Fact]
+    public async Task A_timeout_or_a_proxys_error_page_is_retried_not_failed()
+    {
+        await OpenCaseAsync();
+        var message = await QueuedMessageAsync();
+        twilio.TimesOut().Then(HttpStatusCode.BadGateway, "<html><body>502 Bad Gateway</body></html>", "text/html").Accepts();
+
+        await SendAsync(message.Id);
+        var afterTimeout = await MessageAsync(message.Id);
+        host.Time.SetUtcNow(afterTimeout.NextAttemptAt!.Value);
+        await DispatchAsync();
+        var afterBadGateway = await MessageAsync(message.Id);
+        host.Time.SetUtcNow(afterBadGateway.NextAttemptAt!.Value);
+        await DispatchAsync();
+
+        Assert.Equal(OutboxStatus.Pending, afterTimeout.Status);
+        Assert.Equal(OutboxStatus.Pending, afterBadGateway.Status);
+        var sent = await MessageAsync(message.Id);
+        Assert.Equal(OutboxStatus.Queued, sent.Status);
+        Assert.Equal(3, sent.Attempts);
+    }
+
     [Theory]
     [InlineData(21211, "The 'To' number +34600000001 is not a valid phone number.")]
     [InlineData(21614, "'To' number is not a valid mobile number")]

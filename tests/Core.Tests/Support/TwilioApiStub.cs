@@ -36,11 +36,21 @@ public sealed class TwilioApiStub : HttpMessageHandler
         Then(HttpStatusCode.OK, $$"""{"messages":[{{string.Join(",", messages.Select(m =>
             $$"""{"sid":"{{m.Sid}}","body":"{{m.Body}}","status":"{{m.Status}}","to":"+34600000001","date_created":"Mon, 02 Mar 2026 09:00:00 +0000"}"""))}}],"next_page_uri":null,"page":0,"page_size":50,"uri":"/x"}""");
 
-    public TwilioApiStub Then(HttpStatusCode status, string json)
+    public TwilioApiStub Then(HttpStatusCode status, string json, string mediaType = "application/json")
     {
         lock (script)
         {
-            script.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+            script.Enqueue(() => new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, mediaType) });
+        }
+        return this;
+    }
+
+    /// <summary>What HttpClient throws when its timeout passes.</summary>
+    public TwilioApiStub TimesOut()
+    {
+        lock (script)
+        {
+            script.Enqueue(() => throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout", new TimeoutException()));
         }
         return this;
     }
