@@ -24,7 +24,10 @@ public sealed partial class SmsInbox(WebTicketingDb db, CaseWorkflow workflow, L
         ["HELP"] = (Keyword.Help, Language.En), ["INFO"] = (Keyword.Help, null), ["AYUDA"] = (Keyword.Help, Language.Es),
     };
 
-    /// <summary>The reply to send back, or null when there is nothing to say (a retry of a message still being handled).</summary>
+    /// <summary>
+    /// The reply to send back, or null when there is nothing to say: the phone opted out, or this is a retry of a
+    /// message still being handled.
+    /// </summary>
     public async Task<string?> HandleAsync(string messageSid, string? from, string? body, CancellationToken cancellationToken)
     {
         if (await db.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.MessageSid == messageSid, cancellationToken) is { } seen)
@@ -52,7 +55,7 @@ public sealed partial class SmsInbox(WebTicketingDb db, CaseWorkflow workflow, L
         return reply;
     }
 
-    private async Task<(string Reply, int? CaseId)> AnswerAsync(string? from, string text, CancellationToken cancellationToken)
+    private async Task<(string? Reply, int? CaseId)> AnswerAsync(string? from, string text, CancellationToken cancellationToken)
     {
         var phone = PhoneNumbers.IsE164(from) ? from : null;
         var contacts = phone is null ? [] : await db.Contacts.Where(c => c.Phone == phone).OrderBy(c => c.Id).ToListAsync(cancellationToken);
@@ -63,6 +66,12 @@ public sealed partial class SmsInbox(WebTicketingDb db, CaseWorkflow workflow, L
             ?? keyword.Language
             ?? (command.Success ? (command.Groups["word"].Value == "STATUS" ? Language.En : Language.Es) : Language.Es);
 
+        if (keyword.Keyword == Keyword.None && phone is not null && await SmsOutbox.IsOptedOutAsync(db, phone, cancellationToken))
+        {
+            // Opted out means no SMS from us, replies included; what they wrote is still handled (a note is kept).
+            var (_, noteCaseId) = await AnswerWithoutKeywordAsync(from, contacts, text, command, language, cancellationToken);
+            return (null, noteCaseId);
+        }
         switch (keyword.Keyword)
         {
             case Keyword.Stop when phone is not null:
@@ -74,6 +83,12 @@ public sealed partial class SmsInbox(WebTicketingDb db, CaseWorkflow workflow, L
             case Keyword.Help:
                 return (texts.Help(language), null);
         }
+        return await AnswerWithoutKeywordAsync(from, contacts, text, command, language, cancellationToken);
+    }
+
+    private async Task<(string Reply, int? CaseId)> AnswerWithoutKeywordAsync(
+        string? from, List<Contact> contacts, string text, Match command, Language language, CancellationToken cancellationToken)
+    {
         if (command.Success)
         {
             return (await StatusAsync(from, contacts, command.Groups["number"].Value.Trim(), language, cancellationToken), null);

@@ -140,6 +140,21 @@ public sealed class InboundSmsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_opted_out_contact_gets_no_reply_but_their_words_still_reach_the_case()
+    {
+        var @case = await app.OpenCaseAsync();
+        await app.TextAsync(Ana, "STOP");
+
+        var (status, reply) = await app.TextAsync(Ana, "Still broken, call me after 5pm");
+        var (_, help) = await app.TextAsync(Ana, "HELP");
+
+        Assert.Equal(200, status);
+        Assert.Null(reply);
+        Assert.Equal("Still broken, call me after 5pm", Assert.Single(await NotesAsync(@case.Id)).Text);
+        Assert.NotNull(help);
+    }
+
+    [Fact]
     public async Task An_unknown_phone_can_opt_out_too()
     {
         var (_, reply) = await app.TextAsync("+34699999999", "STOP");
