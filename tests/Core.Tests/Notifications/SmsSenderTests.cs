@@ -103,6 +103,25 @@ public sealed class SmsSenderTests : IAsyncLifetime
         Assert.Equal(1, (await MessageAsync(message.Id)).Attempts);
     }
 
+    [Fact]
+    public async Task Both_apps_dispatching_the_same_outbox_send_each_message_once()
+    {
+        for (var i = 0; i < 8; i++)
+        {
+            await OpenCaseAsync();
+            twilio.Accepts($"SM{i:d32}");
+        }
+        // The console and the IVR app each run a Hangfire server on the same database: two processes, two write gates.
+        await using var otherApp = await StartAsync(TwilioModeLive, host.Root);
+
+        await Task.WhenAll(DispatchAsync(), DispatchAsync(otherApp), DispatchAsync(), DispatchAsync(otherApp));
+
+        var messages = await host.WithDbAsync(db => db.Outbox.AsNoTracking().ToListAsync());
+        Assert.Equal(8, twilio.Creates.Count());
+        Assert.Equal(8, twilio.Creates.Select(c => c.Form["Body"]).Distinct().Count());
+        Assert.All(messages, m => Assert.Equal((OutboxStatus.Queued, 1), (m.Status, m.Attempts)));
+    }
+
     [Theory]
     [InlineData(HttpStatusCode.InternalServerError, 20500, "20500")]
     [InlineData(HttpStatusCode.TooManyRequests, 20429, "20429")]

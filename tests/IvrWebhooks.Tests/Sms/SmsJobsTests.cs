@@ -3,6 +3,7 @@ using Hangfire;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WebTicketing.Core.Data;
 using WebTicketing.Core.Notifications;
 using WebTicketing.IvrWebhooks.Tests.Support;
 
@@ -76,6 +77,45 @@ public sealed class SmsJobsTests : IAsyncLifetime
             jobs => jobs.Count > 0);
         var job = Assert.Single(succeeded);
         Assert.Equal(queued.Id, Convert.ToInt64(job.Args[0], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task A_message_another_feature_queues_and_saves_itself_is_sent_by_its_job_too()
+    {
+        var app = await StartAsync(WithServer);
+
+        // As the SLA engine pages an on-call engineer: its own key and text, saved by its own SaveChanges.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<SmsOutbox>().QueueAsync("sla:test:breach", "+34910000002", "Case 10000008 breached its SLA");
+            await scope.ServiceProvider.GetRequiredService<WebTicketingDb>().SaveChangesAsync();
+        }
+
+        var queued = await app.WithDbAsync(db => db.Outbox.AsNoTracking().SingleAsync(m => m.DedupKey == "sla:test:breach"));
+        var delivered = await DeliveredAsync(app, queued.Id);
+        Assert.Equal(OutboxStatus.Delivered, delivered.Status);
+    }
+
+    [Fact]
+    public async Task A_message_queued_in_a_transaction_that_rolls_back_is_neither_stored_nor_enqueued()
+    {
+        var app = await StartAsync(new Dictionary<string, string?>());
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WebTicketingDb>();
+            await using var transaction = await db.BeginWriteAsync();
+            await scope.ServiceProvider.GetRequiredService<SmsOutbox>().QueueAsync("sla:test:rolled-back", "+34910000002", "Never");
+            await db.SaveChangesAsync();
+        }
+
+        var monitoring = app.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        Assert.Equal(0, await app.WithDbAsync(db => db.Outbox.CountAsync()));
+        Assert.Equal(0, monitoring.EnqueuedCount("default"));
+
+        await app.OpenCaseAsync();
+        Assert.Equal(1, await app.WithDbAsync(db => db.Outbox.CountAsync()));
+        Assert.Equal(1, monitoring.EnqueuedCount("default"));
     }
 
     [Fact]
