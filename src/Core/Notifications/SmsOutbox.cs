@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WebTicketing.Core.Data;
 
@@ -10,7 +11,7 @@ namespace WebTicketing.Core.Notifications;
 /// the change that caused it, and sent later by <see cref="SmsSender"/>: at once through a job enqueued after the
 /// commit, or by the every-minute <see cref="SmsDispatcher"/> when that job was lost (a crash right after commit).
 /// </summary>
-public sealed partial class SmsOutbox(WebTicketingDb db, TimeProvider time, IBackgroundJobClient jobs, ILogger<SmsOutbox> logger)
+public sealed partial class SmsOutbox(WebTicketingDb db, TimeProvider time, IServiceProvider services, ILogger<SmsOutbox> logger)
 {
     /// <summary>
     /// Adds the message unless one with the same key was already queued (a retried webhook, a job run twice) or the
@@ -42,7 +43,9 @@ public sealed partial class SmsOutbox(WebTicketingDb db, TimeProvider time, IBac
         }
         try
         {
-            jobs.Enqueue<SmsSender>(sender => sender.SendAsync(message.Id, CancellationToken.None));
+            // Resolved here rather than injected: Hangfire builds its client from global state, and nothing about
+            // the job store (not even creating its client) may fail the change that was just committed.
+            services.GetRequiredService<IBackgroundJobClient>().Enqueue<SmsSender>(sender => sender.SendAsync(message.Id, CancellationToken.None));
         }
         catch (Exception exception)
         {
