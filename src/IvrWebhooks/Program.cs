@@ -1,4 +1,5 @@
 using WebTicketing.Core.Hosting;
+using WebTicketing.IvrWebhooks.Sms;
 using WebTicketing.IvrWebhooks.Twilio;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ app.UseStatusCodePages();
 app.MapHealthChecks("/healthz");
 
 var twilio = app.MapTwilioGroup();
+twilio.MapSms();
 
 await app.Services.InitializeDatabaseAsync();
 app.Run();

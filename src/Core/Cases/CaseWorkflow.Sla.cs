@@ -186,19 +186,7 @@ public sealed partial class CaseWorkflow
         foreach (var (phone, language) in recipients.DistinctBy(r => r.Phone))
         {
             var key = $"sla:{@case.Id}:{point.Target}:{point.Check.ToString().ToLowerInvariant()}:{point.DueAt.UtcTicks}:{phone}";
-            if (await db.Outbox.AnyAsync(m => m.DedupKey == key, cancellationToken))
-            {
-                continue;
-            }
-            db.Outbox.Add(new OutboxMessage
-            {
-                DedupKey = key,
-                CaseId = @case.Id,
-                To = phone,
-                Body = body(language),
-                CreatedAt = now,
-                NextAttemptAt = now,
-            });
+            await outbox.QueueAsync(key, phone, body(language), @case.Id, cancellationToken);
         }
     }
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Directory;
+using WebTicketing.Core.Notifications;
 using WebTicketing.Core.Sla;
 
 namespace WebTicketing.Core.Cases;
@@ -20,7 +21,9 @@ public sealed record OpenCaseRequest(
 /// Every change to a case, from every channel (phone, web, SMS, jobs), goes through here: it enforces the status
 /// rules and who may do what, writes the timeline entry in the same transaction, and refuses stale edits.
 /// </summary>
-public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, SlaClock sla, SlaJobScheduler slaJobs, ILogger<CaseWorkflow> logger)
+public sealed partial class CaseWorkflow(
+    WebTicketingDb db, TimeProvider time, SlaClock sla, SlaJobScheduler slaJobs,
+    CaseNotifications notifications, SmsOutbox outbox, ILogger<CaseWorkflow> logger)
 {
     private const int SystemRetries = 3;
 
@@ -78,7 +81,9 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, S
             sla.Open(@case, now);
             db.Cases.Add(@case);
             Record(@case, CaseEventKind.Opened, actor, $"{request.Channel}, severity {(int)request.Severity}", isPublic: true);
+            var recorded = @case.Events.ToList();
             await db.SaveChangesAsync(cancellationToken);
+            await SaveNotificationsAsync(@case, recorded, actor, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             slaJobs.Schedule(@case.Id, [], SlaClock.Checkpoints(@case.Sla));
             LogOpened(@case.Number, @case.Channel, @case.Severity);
@@ -282,9 +287,13 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, S
             {
                 Record(@case, CaseEventKind.SlaMet, actor, SlaTexts.Met(Language.En, @case.Sla.FirstTarget, @case.Tier), isPublic: false);
             }
+            var recorded = @case.Events.Where(e => e.Id == 0).ToList();
             try
             {
+                await using var transaction = await db.BeginWriteAsync(cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
+                await SaveNotificationsAsync(@case, recorded, actor, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 slaJobs.Schedule(@case.Id, checkpointsBefore, SlaClock.Checkpoints(@case.Sla));
                 return CaseChange.Done(@case);
             }
@@ -297,6 +306,22 @@ public sealed partial class CaseWorkflow(WebTicketingDb db, TimeProvider time, S
                     return CaseChange.Conflict(current);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Puts an SMS fact (sent, delivered, failed) on the timeline without touching the case itself: it is not an edit,
+    /// so it must not bump the version an agent's open form carries and make their next edit look stale.
+    /// </summary>
+    public void RecordSms(int caseId, CaseEventKind kind, string text) =>
+        db.CaseEvents.Add(new CaseEvent { CaseId = caseId, At = time.GetUtcNow(), Kind = kind, Actor = Actor.System.DisplayName, Text = text, IsPublic = false });
+
+    /// <summary>The SMS the customer gets for these events, queued in the same transaction once the events have ids.</summary>
+    private async Task SaveNotificationsAsync(Case @case, IReadOnlyList<CaseEvent> recorded, Actor actor, CancellationToken cancellationToken)
+    {
+        if (await notifications.QueueAsync(@case, recorded, actor, cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
         }
     }
 

@@ -11,6 +11,8 @@ namespace WebTicketing.Core.Data;
 public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, WriteGate writeGate)
     : IdentityDbContext<UserAccount>(options)
 {
+    private readonly List<Action> whenCommitted = [];
+
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Site> Sites => Set<Site>();
@@ -23,6 +25,8 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
     public DbSet<Case> Cases => Set<Case>();
     public DbSet<CaseEvent> CaseEvents => Set<CaseEvent>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<InboundSms> InboundSms => Set<InboundSms>();
+    public DbSet<SmsOptOut> SmsOptOuts => Set<SmsOptOut>();
     public DbSet<Sequence> Sequences => Set<Sequence>();
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
     public DbSet<TransferredCall> TransferredCalls => Set<TransferredCall>();
@@ -38,7 +42,7 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
         try
         {
             var transaction = await Database.BeginTransactionAsync(cancellationToken);
-            return new WriteTransaction(transaction, entered);
+            return new WriteTransaction(this, transaction, entered);
         }
         catch
         {
@@ -47,6 +51,13 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once what is pending in this context is committed: after the next SaveChanges,
+    /// or after the write transaction's commit when one is open; dropped when that transaction rolls back. For work
+    /// that must not see uncommitted rows, such as enqueuing the job that sends an outbox message.
+    /// </summary>
+    public void WhenCommitted(Action action) => whenCommitted.Add(action);
+
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         BumpCaseVersions();
@@ -54,8 +65,13 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
-        using var entered = await writeGate.EnterAsync(cancellationToken);
-        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        int saved;
+        using (await writeGate.EnterAsync(cancellationToken))
+        {
+            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        RunWhenCommitted();
+        return saved;
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
@@ -65,9 +81,23 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
         {
             return base.SaveChanges(acceptAllChangesOnSuccess);
         }
-        using var entered = writeGate.Enter();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        int saved;
+        using (writeGate.Enter())
+        {
+            saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        RunWhenCommitted();
+        return saved;
     }
+
+    internal void RunWhenCommitted()
+    {
+        var actions = whenCommitted.ToList();
+        whenCommitted.Clear();
+        actions.ForEach(action => action());
+    }
+
+    internal void DropWhenCommitted() => whenCommitted.Clear();
 
     /// <summary>Takes a number from a named counter inside the current write transaction.</summary>
     public async Task<long> NextSequenceValueAsync(string name, CancellationToken cancellationToken = default)
@@ -121,9 +151,15 @@ public sealed class Sequence
     public long Value { get; set; }
 }
 
-public sealed class WriteTransaction(IDbContextTransaction transaction, IDisposable gate) : IAsyncDisposable
+public sealed class WriteTransaction(WebTicketingDb db, IDbContextTransaction transaction, IDisposable gate) : IAsyncDisposable
 {
-    public Task CommitAsync(CancellationToken cancellationToken = default) => transaction.CommitAsync(cancellationToken);
+    private bool committed;
+
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        await transaction.CommitAsync(cancellationToken);
+        committed = true;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -134,6 +170,15 @@ public sealed class WriteTransaction(IDbContextTransaction transaction, IDisposa
         finally
         {
             gate.Dispose();
+        }
+        // After the gate is released: what runs now (enqueuing jobs) must not hold up the next writer.
+        if (committed)
+        {
+            db.RunWhenCommitted();
+        }
+        else
+        {
+            db.DropWhenCommitted();
         }
     }
 }

@@ -45,7 +45,6 @@ public static class CoreRegistration
             .AddInterceptors(new SqlitePragmas()));
         services.AddScoped<CaseWorkflow>();
         builder.AddDirectory();
-        services.AddScoped<SmsOutbox>();
         services.AddScoped<LookupGuard>();
         services.AddOptions<LookupGuardOptions>().BindConfiguration("LookupGuard")
             .Validate(o => o.MaxFailures > 0 && o.Window > TimeSpan.Zero, "LookupGuard:MaxFailures and LookupGuard:Window must be positive.")
@@ -57,6 +56,7 @@ public static class CoreRegistration
         // instance that cannot open cases.
         services.AddHealthChecks().AddDbContextCheck<WebTicketingDb>("database");
 
+        builder.AddSms();
         builder.AddJobs(storage);
         builder.AddSla();
         builder.AddTelemetry();

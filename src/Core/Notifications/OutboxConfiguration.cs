@@ -15,3 +15,17 @@ internal sealed class OutboxConfiguration : IEntityTypeConfiguration<OutboxMessa
         message.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
     }
 }
+
+internal sealed class InboundSmsConfiguration : IEntityTypeConfiguration<InboundSms>
+{
+    public void Configure(EntityTypeBuilder<InboundSms> inbound)
+    {
+        inbound.HasIndex(m => m.MessageSid).IsUnique();
+        inbound.HasIndex(m => new { m.From, m.ReceivedAt });
+    }
+}
+
+internal sealed class SmsOptOutConfiguration : IEntityTypeConfiguration<SmsOptOut>
+{
+    public void Configure(EntityTypeBuilder<SmsOptOut> optOut) => optOut.HasKey(o => o.Phone);
+}

@@ -15,6 +15,10 @@ public sealed class OutboxMessage
     public OutboxStatus Status { get; set; } = OutboxStatus.Pending;
     public int Attempts { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>
+    /// Pending: when the next try is due (a retry's backoff). Sending: the end of the sender's lease — past it the
+    /// send is presumed interrupted by a crash and checked (see <see cref="SmsSender.RecoverAsync"/>). Otherwise null.
+    /// </summary>
     public DateTimeOffset? NextAttemptAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public string? MessageSid { get; set; }

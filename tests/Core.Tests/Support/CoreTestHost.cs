@@ -32,17 +32,19 @@ public sealed class CoreTestHost : IAsyncDisposable
     public IServiceProvider Services => Host.Services;
 
     /// <param name="settings">Configuration read before Core registers itself (e.g. <c>Jobs:RunServer</c>, <c>Sla:...</c>).</param>
-    /// <param name="root">An existing storage folder to reuse, as a restarted app would; the caller deletes it.</param>
-    /// <param name="now">Where the clock starts; <see cref="Start"/> by default.</param>
+    /// <param name="root">An earlier host's <see cref="Root"/> to restart on the same data, as a restarted app would; the caller deletes it.</param>
+    /// <param name="now">Where a new clock starts; <see cref="Start"/> by default.</param>
+    /// <param name="time">The clock to carry over on a restart.</param>
     public static async Task<CoreTestHost> StartAsync(
         Action<HostApplicationBuilder>? configure = null,
         IReadOnlyDictionary<string, string?>? settings = null,
         string? root = null,
-        DateTimeOffset? now = null)
+        DateTimeOffset? now = null,
+        FakeTimeProvider? time = null)
     {
         var ownsRoot = root is null;
         root ??= NewRoot();
-        var time = new FakeTimeProvider(now ?? Start);
+        time ??= new FakeTimeProvider(now ?? Start);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -78,6 +80,13 @@ public sealed class CoreTestHost : IAsyncDisposable
     {
         await using var scope = Scope();
         return await work(scope.ServiceProvider.GetRequiredService<WebTicketingDb>());
+    }
+
+    /// <summary>Stops the host as a crash would leave things: the data stays for the next host on the same root.</summary>
+    public void Stop()
+    {
+        Host.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
 
     public async ValueTask DisposeAsync()

@@ -721,6 +721,43 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Notifications.InboundSms", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageSid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reply")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageSid")
+                        .IsUnique();
+
+                    b.HasIndex("From", "ReceivedAt");
+
+                    b.ToTable("InboundSms");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Notifications.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -780,6 +817,19 @@ namespace WebTicketing.Core.Data.Migrations
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("Outbox", (string)null);
+                });
+
+            modelBuilder.Entity("WebTicketing.Core.Notifications.SmsOptOut", b =>
+                {
+                    b.Property<string>("Phone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Phone");
+
+                    b.ToTable("SmsOptOuts");
                 });
 
             modelBuilder.Entity("WebTicketing.Core.Telephony.CallbackTask", b =>

@@ -11,7 +11,7 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.Core.Data.Migrations
 {
     [DbContext(typeof(WebTicketingDb))]
-    [Migration("20261125044146_InitialCreate")]
+    [Migration("20261125045832_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -724,6 +724,43 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Notifications.InboundSms", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MessageSid")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reply")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageSid")
+                        .IsUnique();
+
+                    b.HasIndex("From", "ReceivedAt");
+
+                    b.ToTable("InboundSms");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Notifications.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -783,6 +820,19 @@ namespace WebTicketing.Core.Data.Migrations
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("Outbox", (string)null);
+                });
+
+            modelBuilder.Entity("WebTicketing.Core.Notifications.SmsOptOut", b =>
+                {
+                    b.Property<string>("Phone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Phone");
+
+                    b.ToTable("SmsOptOuts");
                 });
 
             modelBuilder.Entity("WebTicketing.Core.Telephony.CallbackTask", b =>

@@ -61,6 +61,24 @@ namespace WebTicketing.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "InboundSms",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    MessageSid = table.Column<string>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    Reply = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InboundSms", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Organizations",
                 columns: table => new
                 {
@@ -123,6 +141,18 @@ namespace WebTicketing.Core.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Sequences", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SmsOptOuts",
+                columns: table => new
+                {
+                    Phone = table.Column<string>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SmsOptOuts", x => x.Phone);
                 });
 
             migrationBuilder.CreateTable(
@@ -800,6 +830,17 @@ namespace WebTicketing.Core.Data.Migrations
                 columns: new[] { "Caller", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_InboundSms_From_ReceivedAt",
+                table: "InboundSms",
+                columns: new[] { "From", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InboundSms_MessageSid",
+                table: "InboundSms",
+                column: "MessageSid",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MaintenanceCodes_Code",
                 table: "MaintenanceCodes",
                 column: "Code",
@@ -912,6 +953,9 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "FailedLookups");
 
             migrationBuilder.DropTable(
+                name: "InboundSms");
+
+            migrationBuilder.DropTable(
                 name: "MaintenanceCodes");
 
             migrationBuilder.DropTable(
@@ -922,6 +966,9 @@ namespace WebTicketing.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "Sequences");
+
+            migrationBuilder.DropTable(
+                name: "SmsOptOuts");
 
             migrationBuilder.DropTable(
                 name: "TransferredCalls");
