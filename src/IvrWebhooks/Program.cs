@@ -1,9 +1,11 @@
 using WebTicketing.Core.Hosting;
 using WebTicketing.IvrWebhooks.Twilio;
+using WebTicketing.IvrWebhooks.Voice;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCore();
 builder.Services.AddTwilioWebhooks();
+builder.Services.AddVoice();
 builder.Services.AddProblemDetails();
 builder.Services.AddHealthChecks();
 
@@ -14,6 +16,7 @@ app.UseStatusCodePages();
 app.MapHealthChecks("/healthz");
 
 var twilio = app.MapTwilioGroup();
+twilio.MapVoice();
 
 await app.Services.InitializeDatabaseAsync();
 app.Run();
