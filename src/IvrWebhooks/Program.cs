@@ -1,4 +1,5 @@
 using WebTicketing.Core.Hosting;
+using WebTicketing.IvrWebhooks.DevPhone;
 using WebTicketing.IvrWebhooks.Twilio;
 using WebTicketing.IvrWebhooks.Voice;
 
@@ -17,6 +18,7 @@ app.MapHealthChecks("/healthz");
 
 var twilio = app.MapTwilioGroup();
 twilio.MapVoice();
+app.MapDevPhone();
 
 await app.Services.InitializeDatabaseAsync();
 app.Run();

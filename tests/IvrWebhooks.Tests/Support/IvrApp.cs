@@ -24,8 +24,13 @@ public sealed class IvrApp : WebApplicationFactory<Program>
     private readonly string environment;
     private readonly Dictionary<string, string?> settings;
 
-    public IvrApp(string? root = null, FakeTimeProvider? time = null, string environment = "Testing", Dictionary<string, string?>? settings = null)
+    public IvrApp(string? root = null, FakeTimeProvider? time = null, string environment = "Testing", Dictionary<string, string?>? settings = null, bool kestrel = false)
     {
+        if (kestrel)
+        {
+            // A real socket, for the browser: the in-memory test server cannot be reached from outside the process.
+            UseKestrel(0);
+        }
         Root = root ?? Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
         Time = time ?? new FakeTimeProvider(Start);
         this.environment = environment;
