@@ -17,6 +17,23 @@ public sealed partial class CallEnd(WebTicketingDb db, TimeProvider time, ILogge
 
     public async Task StatusAsync(VoiceCall call, CancellationToken ct)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await EndAsync(call, ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The call's last step was being saved at the same moment: read it again and decide on what it says now.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task EndAsync(VoiceCall call, CancellationToken ct)
+    {
         var status = call["CallStatus"];
         if (!Ended.Contains(status))
         {
@@ -46,7 +63,7 @@ public sealed partial class CallEnd(WebTicketingDb db, TimeProvider time, ILogge
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
         {
             // The same callback arrived twice at once: fine if the other request stored the call's end.
             if (!await AlreadyRecordedAsync(call.CallSid, ct))
