@@ -486,7 +486,7 @@ public sealed partial class CallFlow(
             case VoiceStep.Description:
                 phrases.Say(response, phrases["DescriptionPrompt"]);
                 // Twilio transcribes English only: Spanish callers' recordings stand on their own.
-                Phrases.Record(response, action, RecordingPurpose.Description, transcribe: phrases.Language == Language.En);
+                Phrases.Record(response, action, RecordingPurpose.Description, twilio.Value.PublicBaseUrl, transcribe: phrases.Language == Language.En);
                 // Twilio skips the action when nothing was recorded and runs the next verb: come back as "no input".
                 return response.Redirect(new Uri(action, UriKind.Relative));
             case VoiceStep.Opened:
@@ -508,7 +508,7 @@ public sealed partial class CallFlow(
                 return response.Hangup();
             case VoiceStep.Note:
                 phrases.Say(response, phrases["NotePrompt"]);
-                Phrases.Record(response, action, RecordingPurpose.Note);
+                Phrases.Record(response, action, RecordingPurpose.Note, twilio.Value.PublicBaseUrl);
                 return response.Redirect(new Uri(action, UriKind.Relative));
             case VoiceStep.Transfer:
             case VoiceStep.DialResult:

@@ -51,7 +51,7 @@ public sealed partial class CallTransfer(WebTicketingDb db, CaseWorkflow workflo
             // The caller keeps hearing ringing until the agent has heard the whisper and is actually connected.
             answerOnBridge: true);
         dial.Number(new PhoneNumber(target.Phone),
-            url: new Uri($"{VoiceUrls.Whisper}?call={Uri.EscapeDataString(session.CallSid)}", UriKind.Relative),
+            url: VoiceUrls.Callback($"{VoiceUrls.Whisper}?call={Uri.EscapeDataString(session.CallSid)}", twilio.Value.PublicBaseUrl),
             method: PostMethod.Post);
         return response.Append(dial);
     }
@@ -90,7 +90,7 @@ public sealed partial class CallTransfer(WebTicketingDb db, CaseWorkflow workflo
         {
             phrases.Say(response, phrases["NoAgentVoicemail"]);
         }
-        Phrases.Record(response, VoiceUrls.For(VoiceStep.Voicemail), RecordingPurpose.Voicemail);
+        Phrases.Record(response, VoiceUrls.For(VoiceStep.Voicemail), RecordingPurpose.Voicemail, twilio.Value.PublicBaseUrl);
         phrases.Say(response, phrases["Goodbye"]);
         return response.Hangup();
     }

@@ -59,7 +59,7 @@ public sealed class Phrases(Language language, VoiceNames voices)
     /// Up to two minutes of audio ended by # or five seconds of silence; the recording status callback says what it
     /// is for so the download job knows where to link it.
     /// </summary>
-    public static VoiceResponse Record(VoiceResponse response, string action, RecordingPurpose purpose, bool transcribe = false) =>
+    public static VoiceResponse Record(VoiceResponse response, string action, RecordingPurpose purpose, string? publicBaseUrl, bool transcribe = false) =>
         response.Record(
             action: new Uri(action, UriKind.Relative),
             method: PostMethod.Post,
@@ -67,10 +67,10 @@ public sealed class Phrases(Language language, VoiceNames voices)
             finishOnKey: "#",
             maxLength: 120,
             playBeep: true,
-            recordingStatusCallback: new Uri($"{VoiceUrls.Recording}?purpose={purpose.ToString().ToLowerInvariant()}", UriKind.Relative),
+            recordingStatusCallback: VoiceUrls.Callback($"{VoiceUrls.Recording}?purpose={purpose.ToString().ToLowerInvariant()}", publicBaseUrl),
             recordingStatusCallbackEvent: [RecordVerb.RecordingEventEnum.Completed],
             transcribe: transcribe ? true : null,
-            transcribeCallback: transcribe ? new Uri(VoiceUrls.Transcription, UriKind.Relative) : null);
+            transcribeCallback: transcribe ? VoiceUrls.Callback(VoiceUrls.Transcription, publicBaseUrl) : null);
 
     /// <summary>The key pressed, or the key whose words the caller said; null when neither matches.</summary>
     public char? Chosen(string speechKey, string? digits, string? speech, string allowed)

@@ -35,6 +35,16 @@ public static class VoiceUrls
     public static string Slug(VoiceStep step) =>
         string.Concat(step.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
 
+    /// <summary>
+    /// Callbacks Twilio calls outside the flow of the document (recording, transcription, the agent's whisper) are
+    /// given as absolute URLs when the public address is known: not every TwiML attribute is documented as taking a
+    /// relative one. Without it (the dev phone) they stay relative to the request.
+    /// </summary>
+    public static Uri Callback(string pathAndQuery, string? publicBaseUrl) =>
+        string.IsNullOrEmpty(publicBaseUrl)
+            ? new Uri(pathAndQuery, UriKind.Relative)
+            : new Uri(publicBaseUrl.TrimEnd('/') + pathAndQuery, UriKind.Absolute);
+
     public const string Status = Base + "/status";
     public const string Whisper = Base + "/whisper";
     public const string Recording = Base + "/recording";
