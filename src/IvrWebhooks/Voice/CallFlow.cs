@@ -40,9 +40,9 @@ public sealed partial class CallFlow(
             session ??= Start(call);
             try
             {
-                var response = isNew || step != VoiceStep.Incoming
+                var response = isNew || IsAwaited(step, session)
                     ? await StepAsync(step, session, call, cancellationToken)
-                    : await PromptAsync(session, PhrasesFor(session), new VoiceResponse(), cancellationToken);
+                    : await StaleAsync(step, session, cancellationToken);
                 var document = response.ToString();
                 session.LastIdempotencyToken = call.IdempotencyToken;
                 session.LastResponse = document;
@@ -55,6 +55,27 @@ public sealed partial class CallFlow(
                 db.ChangeTracker.Clear();
             }
         }
+    }
+
+    /// <summary>
+    /// Whether this webhook answers what the call is waiting for. Twilio only posts to the action of the document it
+    /// is running, so anything else is a stale request (a late duplicate, a second browser tab of the dev phone).
+    /// </summary>
+    private static bool IsAwaited(VoiceStep step, CallSession session) => step switch
+    {
+        VoiceStep.Incoming => false,
+        VoiceStep.DialResult => session.Step == nameof(VoiceStep.Transfer),
+        _ => session.Step == step.ToString(),
+    };
+
+    /// <summary>A stale request changes nothing: the caller hears again what the call is waiting for.</summary>
+    private Task<VoiceResponse> StaleAsync(VoiceStep step, CallSession session, CancellationToken ct)
+    {
+        if (step != VoiceStep.Incoming)
+        {
+            LogStale(session.CallSid, step, session.Step);
+        }
+        return PromptAsync(session, PhrasesFor(session), new VoiceResponse(), ct);
     }
 
     private CallSession Start(VoiceCall call)
@@ -565,6 +586,9 @@ public sealed partial class CallFlow(
 
     [LoggerMessage(LogLevel.Warning, "Call {CallSid}: the case could not be opened ({Problem})")]
     private partial void LogOpenFailed(string callSid, string? problem);
+
+    [LoggerMessage(LogLevel.Information, "Call {CallSid}: {Step} answered while the call waits at {Awaited}; prompting again")]
+    private partial void LogStale(string callSid, VoiceStep step, string awaited);
 
     [LoggerMessage(LogLevel.Warning, "Call {CallSid}: lookups locked out for {Caller}, sent to an agent")]
     private partial void LogLockedOut(string callSid, string caller);

@@ -26,6 +26,18 @@ public sealed class ResilienceTests : IvrTest
         Assert.Equal(1, await restarted.WithDbAsync(db => db.Cases.CountAsync(c => c.OpeningKey == "call:" + call.CallSid)));
     }
 
+    [Fact]
+    public async Task A_stale_webhook_for_a_step_the_call_is_not_at_changes_nothing_and_reprompts()
+    {
+        var call = await AtMenuAsync();
+
+        var answer = await call.StepAsync("code", "999999");
+
+        Assert.Contains("action=\"/twilio/voice/menu\"", answer);
+        Assert.Equal("Menu", (await SessionAsync(call)).Step);
+        Assert.False(await App.WithDbAsync(db => db.FailedLookups.AnyAsync()));
+    }
+
     [Theory]
     [InlineData("NOTVALIDSIGNATURE=")]
     [InlineData("")]
