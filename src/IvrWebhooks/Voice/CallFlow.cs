@@ -182,7 +182,7 @@ public sealed partial class CallFlow(
         }
         var code = MaintenanceCode.IsWellFormed(digits)
             ? await db.MaintenanceCodes.AsNoTracking()
-                .Include(c => c.Equipment).ThenInclude(e => e.Site)
+                .Include(c => c.Equipment).ThenInclude(e => e.Site).ThenInclude(s => s.Region)
                 .SingleOrDefaultAsync(c => c.Code == digits, ct)
             : null;
         var response = new VoiceResponse();
@@ -196,7 +196,8 @@ public sealed partial class CallFlow(
             return await CodeFailedAsync(session, response, ct);
         }
         var site = code.Equipment.Site;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), await RegionZoneAsync(site.RegionId, ct)).DateTime);
+        // Validity days are the customer's days: judged in the site's own time zone.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(site.Region.TimeZone)).DateTime);
         switch (code.ValidityOn(today))
         {
             case CodeValidity.NotYetValid:
@@ -573,12 +574,6 @@ public sealed partial class CallFlow(
         response.Append(gather);
         phrases.Say(response, phrases["Goodbye"]);
         return response.Hangup();
-    }
-
-    private async Task<TimeZoneInfo> RegionZoneAsync(int regionId, CancellationToken ct)
-    {
-        var region = await db.Regions.AsNoTracking().SingleAsync(r => r.Id == regionId, ct);
-        return TimeZoneInfo.FindSystemTimeZoneById(region.TimeZone);
     }
 
     private static string SpokenDate(Phrases phrases, DateOnly day) =>
