@@ -31,7 +31,7 @@ public sealed class DevPhoneTests : IvrTest
     {
         using var client = App.CreateClient();
 
-        var page = await client.GetStringAsync("/dev/phone/");
+        var page = await client.GetStringAsync("/dev/phone");
         var script = await client.GetAsync("/dev/phone/phone.js");
 
         Assert.Contains("<script src=\"/dev/phone/phone.js\"></script>", page);
