@@ -246,6 +246,47 @@ public sealed partial class CaseWorkflow(
         sla.Escalated(@case, time.GetUtcNow());
         Record(@case, CaseEventKind.Escalated, actor, $"{TierName(from)} → {TierName(@case.Tier)}: {reason}", isPublic: false);
     }
+    /// <summary>
+    /// Links a downloaded recording to the case: the caller's description becomes the case's recording, other
+    /// recordings (voice notes, voicemails) stay on the timeline. Safe to repeat: a recording already linked is left alone.
+    /// </summary>
+    public Task<CaseChange> AttachRecordingAsync(int caseId, string recordingSid, string path, bool isDescription, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, null, actor, @case =>
+        {
+            if (@case.RecordingSid == recordingSid
+                || db.CaseEvents.Any(e => e.CaseId == caseId && e.Kind == CaseEventKind.RecordingAttached && e.Text == path))
+            {
+                return null;
+            }
+            if (isDescription)
+            {
+                @case.RecordingSid = recordingSid;
+                @case.RecordingPath = path;
+            }
+            Record(@case, CaseEventKind.RecordingAttached, actor, path, isPublic: true);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Adds Twilio's transcription of the caller's description; a repeated callback changes nothing.</summary>
+    public Task<CaseChange> AttachTranscriptionAsync(int caseId, string transcription, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, null, actor, @case =>
+        {
+            if (string.IsNullOrWhiteSpace(transcription) || @case.Transcription == transcription.Trim())
+            {
+                return null;
+            }
+            @case.Transcription = transcription.Trim();
+            Record(@case, CaseEventKind.TranscriptionAttached, actor, @case.Transcription, isPublic: true);
+            return null;
+        }, cancellationToken);
+
+    /// <summary>Puts something that happened on a call (a transfer, a voicemail) on the case's timeline.</summary>
+    public Task<CaseChange> RecordCallEventAsync(int caseId, CaseEventKind kind, string text, bool isPublic, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeAsync(caseId, null, actor, @case =>
+        {
+            Record(@case, kind, actor, text, isPublic);
+            return null;
+        }, cancellationToken);
 
     public static string TierName(int tier) => tier > SupportGroup.TopTier ? "supervisors" : $"tier {tier}";
 

@@ -31,6 +31,7 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
     public DbSet<TransferredCall> TransferredCalls => Set<TransferredCall>();
     public DbSet<FailedLookup> FailedLookups => Set<FailedLookup>();
+    public DbSet<CallSession> CallSessions => Set<CallSession>();
 
     /// <summary>
     /// Begins a write transaction that holds this process's write gate until it is disposed. Use it when a change

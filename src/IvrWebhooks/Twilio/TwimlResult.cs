@@ -3,9 +3,15 @@ using Twilio.TwiML;
 namespace WebTicketing.IvrWebhooks.Twilio;
 
 /// <summary>Answers a webhook with a TwiML document.</summary>
-public sealed class TwimlResult(TwiML response) : IResult
+public sealed class TwimlResult(string document) : IResult
 {
-    public string Document { get; } = response.ToString();
+    public TwimlResult(TwiML response)
+        : this(response.ToString())
+    {
+    }
+
+    /// <summary>An answer already rendered, e.g. the one stored for a call step that Twilio now retries.</summary>
+    public string Document { get; } = document;
 
     public Task ExecuteAsync(HttpContext httpContext)
     {

@@ -832,6 +832,98 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("SmsOptOuts");
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Telephony.CallSession", b =>
+                {
+                    b.Property<string>("CallSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CallbackPhone")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Caller")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CaseOpened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CodeFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ContactId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DialStatus")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EndStatus")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("EquipmentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(2)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastIdempotencyToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastResponse")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MaintenanceCode")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PendingCaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordingPath")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordingSid")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CallSid");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("CallSessions");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Telephony.CallbackTask", b =>
                 {
                     b.Property<int>("Id")

@@ -46,6 +46,42 @@ namespace WebTicketing.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "CallSessions",
+                columns: table => new
+                {
+                    CallSid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Caller = table.Column<string>(type: "TEXT", nullable: true),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: true),
+                    Step = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CodeFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaintenanceCode = table.Column<string>(type: "TEXT", nullable: true),
+                    EquipmentId = table.Column<int>(type: "INTEGER", nullable: true),
+                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: true),
+                    ContactId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CallbackPhone = table.Column<string>(type: "TEXT", nullable: true),
+                    Severity = table.Column<int>(type: "INTEGER", nullable: true),
+                    Description = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordingSid = table.Column<string>(type: "TEXT", nullable: true),
+                    RecordingPath = table.Column<string>(type: "TEXT", nullable: true),
+                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    CaseOpened = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PendingCaseId = table.Column<int>(type: "INTEGER", nullable: true),
+                    DialStatus = table.Column<string>(type: "TEXT", nullable: true),
+                    LastIdempotencyToken = table.Column<string>(type: "TEXT", nullable: true),
+                    LastResponse = table.Column<string>(type: "TEXT", nullable: true),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EndStatus = table.Column<string>(type: "TEXT", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CallSessions", x => x.CallSid);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FailedLookups",
                 columns: table => new
                 {
@@ -727,6 +763,11 @@ namespace WebTicketing.Core.Data.Migrations
                 columns: new[] { "ClosedAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_CallSessions_StartedAt",
+                table: "CallSessions",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_CaseEvents_CaseId_Id",
                 table: "CaseEvents",
                 columns: new[] { "CaseId", "Id" });
@@ -945,6 +986,9 @@ namespace WebTicketing.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "CallbackTasks");
+
+            migrationBuilder.DropTable(
+                name: "CallSessions");
 
             migrationBuilder.DropTable(
                 name: "CaseEvents");

@@ -1,0 +1,87 @@
+using Microsoft.EntityFrameworkCore;
+using WebTicketing.Core.Data;
+using WebTicketing.Core.Telephony;
+
+namespace WebTicketing.IvrWebhooks.Voice;
+
+/// <summary>
+/// The call status callback: when a call ends before anything came of it (no case opened, nobody reached, no callback
+/// asked for), an abandoned-call task keeps whatever the caller had given so an agent can call back.
+/// </summary>
+public sealed partial class CallEnd(WebTicketingDb db, TimeProvider time, ILogger<CallEnd> logger)
+{
+    private static readonly string[] Ended = ["completed", "busy", "failed", "no-answer", "canceled"];
+    private static readonly string[] AgentReached = ["completed", "answered"];
+    // Steps after which a caller hanging up is simply done: they heard their case's status.
+    private static readonly string[] Finished = [nameof(VoiceStep.CaseMenu), nameof(VoiceStep.Note), nameof(VoiceStep.Done)];
+
+    public async Task StatusAsync(VoiceCall call, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await EndAsync(call, ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            {
+                // The call's last step was being saved at the same moment: read it again and decide on what it says now.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task EndAsync(VoiceCall call, CancellationToken ct)
+    {
+        var status = call["CallStatus"];
+        if (!Ended.Contains(status))
+        {
+            return;
+        }
+        var now = time.GetUtcNow();
+        var session = await db.CallSessions.SingleOrDefaultAsync(s => s.CallSid == call.CallSid, ct);
+        if (session is null)
+        {
+            // Hung up before the first webhook was answered: the caller ID is all there is, and worth a call back.
+            session = new CallSession { CallSid = call.CallSid, Caller = call.From, Step = nameof(VoiceStep.Incoming), StartedAt = now, UpdatedAt = now };
+            db.CallSessions.Add(session);
+        }
+        else
+        {
+            session.Version++;
+        }
+        session.EndedAt ??= now;
+        session.EndStatus = status;
+        session.UpdatedAt = now;
+        if (IsAbandoned(session) && !await db.CallbackTasks.AnyAsync(t => t.CallSid == session.CallSid, ct))
+        {
+            db.CallbackTasks.Add(session.ToCallbackTask(CallbackReason.Abandoned, now));
+            LogAbandoned(session.CallSid, session.Step);
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
+        {
+            // The same callback arrived twice at once: fine if the other request stored the call's end.
+            if (!await AlreadyRecordedAsync(call.CallSid, ct))
+            {
+                throw;
+            }
+        }
+    }
+
+    private bool IsAbandoned(CallSession session) =>
+        !session.CaseOpened && !AgentReached.Contains(session.DialStatus) && !Finished.Contains(session.Step);
+
+    private async Task<bool> AlreadyRecordedAsync(string callSid, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        return await db.CallSessions.AnyAsync(s => s.CallSid == callSid && s.EndedAt != null, ct);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Call {CallSid} abandoned at {Step}: callback task stored")]
+    private partial void LogAbandoned(string callSid, string step);
+}
