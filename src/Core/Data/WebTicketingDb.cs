@@ -26,6 +26,7 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
     public DbSet<Sequence> Sequences => Set<Sequence>();
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
     public DbSet<TransferredCall> TransferredCalls => Set<TransferredCall>();
+    public DbSet<CaseAttachment> CaseAttachments => Set<CaseAttachment>();
 
     /// <summary>
     /// Begins a write transaction that holds this process's write gate until it is disposed. Use it when a change
