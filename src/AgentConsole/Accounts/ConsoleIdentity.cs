@@ -22,9 +22,12 @@ public static class ConsoleIdentity
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
                 options.Lockout.AllowedForNewUsers = true;
+                // Length over composition rules (NIST SP 800-63B): a passphrase beats "Passw0rd!".
                 options.Password.RequiredLength = 10;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                options.Password.RequireDigit = false;
                 options.User.RequireUniqueEmail = true;
             })
             .AddEntityFrameworkStores<WebTicketingDb>()
