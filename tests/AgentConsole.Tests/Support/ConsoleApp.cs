@@ -19,6 +19,8 @@ public sealed partial class ConsoleApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
         .UseEnvironment("Testing")
+        // Outside Development the host would look for published files; the build's manifest points at the sources.
+        .UseStaticWebAssets()
         .UseSetting("Storage:Root", Root)
         .UseSetting("Jobs:RunServer", "false");
 
