@@ -47,6 +47,15 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
 {
     public const int PageSize = 50;
 
+    /// <summary>
+    /// Added to a column compared against a coarse value (a status, a severity, a region, a support group: each holds
+    /// a large share of all cases) so SQLite cannot pick that column's index and then sort hundreds of thousands of
+    /// rows; it walks the due-time index in order instead and stops after one page. Organization and site stay on
+    /// their own indexes: they are selective, and sorting their few rows is cheap. Measured at 1M cases: an agent's
+    /// default list went from 2 s to milliseconds.
+    /// </summary>
+    private const int Coarse = 0;
+
     public async Task<CasePage> QueryAsync(CaseListFilter filter, CancellationToken cancellationToken = default)
     {
         var cases = await FilteredAsync(filter, cancellationToken);
@@ -89,19 +98,19 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
         else if (!user.IsSupervisor && !filter.All)
         {
             var groups = await user.SupportGroupIdsAsync(cancellationToken);
-            cases = cases.Where(c => groups.Contains(c.SupportGroupId));
+            cases = cases.Where(c => groups.Contains(c.SupportGroupId + Coarse));
         }
 
         cases = filter.Status switch
         {
             null or "" or "open" => cases.Where(c => c.Status != CaseStatus.Resolved && c.Status != CaseStatus.Closed),
             "all" => cases,
-            var name when Enum.TryParse<CaseStatus>(name, ignoreCase: true, out var status) => cases.Where(c => c.Status == status),
+            var name when Enum.TryParse<CaseStatus>(name, ignoreCase: true, out var status) => cases.Where(c => c.Status + Coarse == status),
             _ => cases,
         };
         if (filter.Severity is { } severity)
         {
-            cases = cases.Where(c => c.Severity == severity);
+            cases = cases.Where(c => c.Severity + Coarse == severity);
         }
         if (filter.Tier is { } tier)
         {
@@ -109,7 +118,7 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
         }
         if (filter.Group is { } group)
         {
-            cases = cases.Where(c => c.SupportGroupId == group);
+            cases = cases.Where(c => c.SupportGroupId + Coarse == group);
         }
         if (filter.Organization is { } organization && user.IsStaff)
         {
@@ -121,7 +130,7 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
                 cases = cases.Where(c => c.SiteId == site);
                 break;
             case CaseScope.Regional when filter.Region is { } region:
-                cases = cases.Where(c => c.RegionId == region);
+                cases = cases.Where(c => c.RegionId + Coarse == region);
                 break;
         }
         if (filter.Q?.Trim() is { Length: > 0 } text)
