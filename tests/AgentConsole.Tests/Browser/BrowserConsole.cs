@@ -44,7 +44,7 @@ public sealed class BrowserConsole : IAsyncLifetime
         await page.GotoAsync("/account/login");
         await page.FillAsync("#Input_Email", email);
         await page.FillAsync("#Input_Password", ConsoleData.Password);
-        await page.ClickAsync("button[type=submit]:has-text('Sign in')");
+        await page.ClickAsync("main form button[type=submit]");
         await Assertions.Expect(page.Locator("#who")).ToBeVisibleAsync();
         return page;
     }
