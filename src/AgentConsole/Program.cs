@@ -1,3 +1,10 @@
+using WebTicketing.AgentConsole.Accounts;
+using WebTicketing.AgentConsole.Admin;
+using WebTicketing.AgentConsole.Callbacks;
+using WebTicketing.AgentConsole.Cases;
+using WebTicketing.AgentConsole.Dashboard;
+using WebTicketing.AgentConsole.Live;
+using WebTicketing.AgentConsole.Localization;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Hosting;
 
@@ -5,17 +12,29 @@ if (args is ["import", .. var importArgs]) return await DirectoryCli.RunAsync(im
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCore();
+builder.AddConsoleIdentity();
+builder.Services.AddConsoleLocalization();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages();
+builder.Services.AddCaseLists();
+builder.Services.AddLiveUpdates();
+builder.Services.AddCallbackTasks();
+builder.Services.AddDashboard();
 
 var app = builder.Build();
 app.UseExceptionHandler("/Error");
 app.UseStatusCodePages();
 app.UseRouting();
+app.UseAuthentication();
+app.UseRequestLocalization();
 app.UseAuthorization();
-app.MapStaticAssets();
-app.MapHealthChecks("/healthz");
+app.MapStaticAssets().AllowAnonymous();
+app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapRazorPages().WithStaticAssets();
+app.MapCaseFiles();
+app.MapCallbackTasks();
+app.MapLiveUpdates();
+app.MapJobsDashboard();
 
 await app.Services.InitializeDatabaseAsync();
 app.Run();

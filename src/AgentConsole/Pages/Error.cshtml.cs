@@ -6,6 +6,7 @@ namespace WebTicketing.AgentConsole.Pages;
 
 [ResponseCache(Duration = 0, Location = ResponseCacheLocation.None, NoStore = true)]
 [IgnoreAntiforgeryToken]
+[Microsoft.AspNetCore.Authorization.AllowAnonymous]
 public class ErrorModel : PageModel
 {
     public string? RequestId { get; set; }

@@ -1,12 +1,22 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using WebTicketing.AgentConsole.Accounts;
+using WebTicketing.AgentConsole.Dashboard;
 
 namespace WebTicketing.AgentConsole.Pages;
 
-public class IndexModel : PageModel
+/// <summary>The start page: the dashboard for staff; customers go straight to their cases.</summary>
+public sealed class IndexModel(DashboardQueries queries, CurrentUser user) : PageModel
 {
-    public void OnGet()
-    {
+    public DashboardData Data { get; private set; } = null!;
 
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!user.IsStaff)
+        {
+            return RedirectToPage("/Cases/Index");
+        }
+        Data = await queries.LoadAsync(ct);
+        return Page();
     }
 }

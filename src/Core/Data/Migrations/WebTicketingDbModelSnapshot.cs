@@ -309,6 +309,50 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("Cases");
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Cases.CaseAttachment", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AddedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AddedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CaseId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsPublic")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Length")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StoredPath")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "Id");
+
+                    b.ToTable("CaseAttachments");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Cases.CaseEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -1260,6 +1304,17 @@ namespace WebTicketing.Core.Data.Migrations
                         .IsRequired();
 
                     b.Navigation("SupportGroup");
+                });
+
+            modelBuilder.Entity("WebTicketing.Core.Cases.CaseAttachment", b =>
+                {
+                    b.HasOne("WebTicketing.Core.Cases.Case", "Case")
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Case");
                 });
 
             modelBuilder.Entity("WebTicketing.Core.Cases.CaseEvent", b =>

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using WebTicketing.Core.Data;
+
+namespace WebTicketing.AgentConsole.Tests.Support;
+
+/// <summary>
+/// The console as it runs, on a real SQLite file in a fresh folder, with the people and cases of
+/// <see cref="ConsoleData"/>. One per test class.
+/// </summary>
+public sealed partial class ConsoleApp : WebApplicationFactory<Program>
+{
+    public string Root { get; } = Path.Combine(Path.GetTempPath(), "webticketing-console-tests", Guid.NewGuid().ToString("n"));
+
+    public ConsoleData Data { get; private set; } = null!;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
+        .UseEnvironment("Testing")
+        // Outside Development the host would look for published files; the build's manifest points at the sources.
+        .UseStaticWebAssets()
+        .UseSetting("Storage:Root", Root)
+        .UseSetting("Jobs:RunServer", "false")
+        .UseSetting("Directory:SeedDemo", "false")
+        .UseSetting("Twilio:AuthToken", "test-auth-token");
+
+    public async Task<ConsoleApp> SeedAsync()
+    {
+        _ = Services; // builds the host, which migrates the database
+        await using var scope = Services.CreateAsyncScope();
+        Data = await ConsoleData.SeedAsync(scope.ServiceProvider);
+        return this;
+    }
+
+    public async Task<T> WithDbAsync<T>(Func<WebTicketingDb, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<WebTicketingDb>());
+    }
+
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    public async Task<HttpClient> SignedInAsync(string email)
+    {
+        var client = Anonymous();
+        var response = await client.PostFormAsync("/account/login", new() { ["Input.Email"] = email, ["Input.Password"] = ConsoleData.Password });
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A connection finalized late still holds the file: the temp folder is cleaned eventually.
+        }
+    }
+}
+
+public static partial class FormPosting
+{
+    /// <summary>Posts a form the way a browser does: fetches the page first and sends its antiforgery token back.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient client, string pageUrl, Dictionary<string, string> fields, string? handler = null)
+    {
+        fields["__RequestVerificationToken"] = await client.AntiforgeryTokenAsync(pageUrl);
+        var target = handler is null ? pageUrl : $"{pageUrl}{(pageUrl.Contains('?') ? '&' : '?')}handler={handler}";
+        return await client.PostAsync(target, new FormUrlEncodedContent(fields));
+    }
+
+    public static async Task<string> AntiforgeryTokenAsync(this HttpClient client, string pageUrl)
+    {
+        var token = AntiforgeryToken().Match(await client.GetStringAsync(pageUrl));
+        Assert.True(token.Success, $"No antiforgery token on {pageUrl}");
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+}
+
+/// <summary>One seeded app shared by the tests of a class (an xunit class fixture); the tests leave each other's cases alone.</summary>
+public sealed class SeededConsole : IAsyncLifetime
+{
+    public ConsoleApp App { get; } = new();
+
+    public async Task InitializeAsync() => await App.SeedAsync();
+
+    public Task DisposeAsync()
+    {
+        App.Dispose();
+        return Task.CompletedTask;
+    }
+}
