@@ -16,7 +16,7 @@ public static class ConsoleQueries
     public sealed record Row(int Id, string Number, CaseStatus Status, Severity Severity, int Tier, string Organization, string Site,
         string Region, string SupportGroup, string? Assignee, string Description, DateTimeOffset OpenedAt, DateTimeOffset? NextDueAt);
 
-    public static async Task<List<Latency>> MeasureAsync(Func<WebTicketingDb> open, int iterations, Action<string> progress)
+    public static async Task<(List<Latency> Latencies, Dictionary<string, string> Parameters)> MeasureAsync(Func<WebTicketingDb> open, int iterations, Action<string> progress)
     {
         await using var probe = open();
         var organizations = await probe.Organizations.Select(o => o.Id).ToListAsync();
@@ -65,6 +65,16 @@ public static class ConsoleQueries
             ("count of open cases (list header)", db => OpenCases(db).CountAsync()),
         };
 
+        // What the HTTP measurement (loadgen console) needs to ask the console the same questions.
+        var parameters = new Dictionary<string, string>
+        {
+            ["email"] = DirectorySeeder.SupervisorEmail,
+            ["password"] = DirectorySeeder.SupervisorPassword,
+            ["regions"] = string.Join(",", regions),
+            ["organizations"] = string.Join(",", organizations),
+            ["numbers"] = string.Join(",", numbers.Take(100)),
+            ["deep"] = FormattableString.Invariant($"{deep.NextDueAt!.Value.UtcTicks}.{deep.Id}"),
+        };
         var results = new List<Latency>();
         foreach (var (name, query) in measures)
         {
@@ -83,7 +93,7 @@ public static class ConsoleQueries
             progress(latency.Row());
             results.Add(latency);
         }
-        return results;
+        return (results, parameters);
     }
 
     private static IQueryable<Case> OpenCases(WebTicketingDb db) =>

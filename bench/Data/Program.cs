@@ -20,6 +20,8 @@ var root = Path.GetFullPath(options.Require("root"));
 var results = new Results(options.Get("results"));
 void Progress(string line) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {line}");
 var load = () => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+// Headline numbers for the targets table (loadgen targets reads them).
+var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
 
 switch (args[0])
 {
@@ -46,10 +48,20 @@ switch (args[0])
         results.Line($"### Console at {count:N0} cases (in-process EF queries, SQLite)").Line()
             .Line($"- bulk seed: {count:N0} cases + timelines in {seeded.Elapsed.TotalSeconds:F0} s ({count / seeded.Elapsed.TotalSeconds:N0} cases/s), database {size:F0} MB; load average {load()}")
             .Line();
-        var measures = await ConsoleQueries.MeasureAsync(
+        var (measures, parameters) = await ConsoleQueries.MeasureAsync(
             () => host.Services.CreateScope().ServiceProvider.GetRequiredService<WebTicketingDb>(), options.Int("iterations", 100), Progress);
         results.Line(Latency.Header);
         measures.ForEach(m => results.Line(m.Row()));
+        if (options.Get("params-out") is { } paramsOut)
+        {
+            await File.WriteAllLinesAsync(paramsOut, parameters.Select(p => $"{p.Key}={p.Value}"));
+        }
+        metrics["console.seed_cases_per_s"] = count / seeded.Elapsed.TotalSeconds;
+        foreach (var m in measures)
+        {
+            metrics[$"console.{m.Name}.p50"] = m.Percentile(50);
+            metrics[$"console.{m.Name}.p95"] = m.Percentile(95);
+        }
         results.Line().Line($"- load average after: {load()}").Line();
         await results.FlushAsync();
         await BenchHost.StopAsync(host);
@@ -67,10 +79,13 @@ switch (args[0])
         results.Line($"### SLA jobs at {open:N0} open cases (Hangfire.Storage.SQLite, in process)").Line();
 
         var modes = SlaBench.CompareJournalModes(root, options.Int("journal-sample", 300));
-        results.Line($"- job store journal mode, {options.Int("journal-sample", 300)} jobs scheduled on a fresh store each: {string.Join("; ", modes.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Mode} {m.MsPerJob:F2} ms/job")))}");
-        var (jobs, scheduling) = await SlaBench.ScheduleAllAsync(host.Services, options.Int("jobs", open));
+        results.Line($"- job store journal mode, {options.Int("journal-sample", 300)} jobs scheduled on a fresh store each: {string.Join("; ", modes.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Mode} {m.MsPerJob:F2} ms/job ({m.CpuMsPerJob:F2} ms CPU)")))}");
+        var (jobs, scheduling, schedulingCpu) = await SlaBench.ScheduleAllAsync(host.Services, options.Int("jobs", open), TimeSpan.FromSeconds(options.Double("schedule-budget", 240)));
         Progress($"scheduled {jobs:N0} jobs in {scheduling.TotalSeconds:F1} s");
-        results.Line($"- scheduling: {jobs:N0} jobs via IBackgroundJobClient.Schedule in {scheduling.TotalSeconds:F1} s ({jobs / scheduling.TotalSeconds:N0} jobs/s, {scheduling.TotalMilliseconds / jobs:F2} ms each); load average {load()}");
+        metrics["sla.schedule_ms_per_job"] = scheduling.TotalMilliseconds / jobs;
+        metrics["sla.schedule_jobs"] = jobs;
+        metrics["sla.schedule_cpu_ms_per_job"] = schedulingCpu.TotalMilliseconds / jobs;
+        results.Line($"- scheduling: {jobs:N0} jobs via IBackgroundJobClient.Schedule in {scheduling.TotalSeconds:F1} s ({jobs / scheduling.TotalSeconds:N0} jobs/s, {scheduling.TotalMilliseconds / jobs:F2} ms each, {schedulingCpu.TotalMilliseconds / jobs:F2} ms of it CPU{(jobs < options.Int("jobs", open) ? $"; stopped at the time budget, {open:N0} would take ≈ {scheduling.TotalSeconds / jobs * open / 60:F0} min" : "")}); load average {load()}");
 
         var emptySweep = new Latency("sweep with nothing due (query only)");
         for (var i = 0; i < 10; i++)
@@ -79,6 +94,9 @@ switch (args[0])
             emptySweep.Record(q);
         }
         var (breached, query, total) = await SlaBench.SweepAsync(host.Services, DateTimeOffset.UtcNow);
+        metrics["sla.sweep_empty_ms"] = emptySweep.Percentile(50);
+        metrics["sla.sweep_ms"] = total.TotalMilliseconds;
+        metrics["sla.sweep_due"] = breached;
         results.Line($"- sweep: finding due cases among {open:N0} open takes p50 {emptySweep.Percentile(50):F2} ms when none is due; with {breached:N0} due: query {query.TotalMilliseconds:F0} ms, whole sweep (breach flag + timeline event each) {total.TotalMilliseconds:F0} ms");
         await BenchHost.StopAsync(host);
 
@@ -100,6 +118,8 @@ switch (args[0])
         {
             await Task.Delay(200);
         }
+        metrics["sla.lateness_p50_s"] = lateness.Percentile(50) / 1000;
+        metrics["sla.lateness_max_s"] = lateness.Max / 1000;
         results.Line($"- due → processed: {SlaProbe.Ran}/{probes} jobs due within 2–12 s ran late by p50 {lateness.Percentile(50) / 1000:F1} s, p95 {lateness.Percentile(95) / 1000:F1} s, max {lateness.Max / 1000:F1} s (SchedulePollingInterval 5 s, QueuePollInterval 1 s as registered in Core)")
             .Line().Line($"- load average after: {load()}").Line();
         await results.FlushAsync();
@@ -112,10 +132,14 @@ switch (args[0])
         var host = await BenchHost.StartAsync(root, runJobServer: false, migrate: true);
         await SeedDirectoryAsync(host.Services);
         var concurrency = options.Int("concurrency", 8);
-        var (opened, elapsed, latency) = await SlaBench.OpenCasesAsync(host.Services, concurrency, TimeSpan.FromSeconds(options.Double("duration", 15)));
+        var (opened, elapsed, cpu, latencies) = await SlaBench.OpenCasesAsync(host.Services, concurrency, TimeSpan.FromSeconds(options.Double("duration", 15)));
+        metrics["open.cases_per_s"] = opened / elapsed.TotalSeconds;
+        metrics["open.p99_ms"] = latencies[0].Percentile(99);
         results.Line($"### Cases opened in process (CaseWorkflow.OpenAsync + SLA job scheduled), {concurrency} callers").Line()
-            .Line($"- {opened:N0} cases in {elapsed.TotalSeconds:F1} s = **{opened / elapsed.TotalSeconds:F0} cases/s**; load average {load()}").Line()
-            .Line(Latency.Header).Line(latency.Row()).Line();
+            .Line($"- {opened:N0} cases in {elapsed.TotalSeconds:F1} s = **{opened / elapsed.TotalSeconds:F0} cases/s**, {cpu.TotalMilliseconds / Math.Max(1, opened):F1} ms CPU per case in this process; load average {load()}").Line()
+            .Line(Latency.Header);
+        latencies.ToList().ForEach(l => results.Line(l.Row()));
+        results.Line();
         await results.FlushAsync();
         await BenchHost.StopAsync(host);
         break;
@@ -123,6 +147,10 @@ switch (args[0])
     default:
         Console.Error.WriteLine($"Unknown command '{args[0]}'.");
         return 2;
+}
+if (options.Get("json") is { } jsonPath)
+{
+    await File.WriteAllTextAsync(jsonPath, System.Text.Json.JsonSerializer.Serialize(metrics, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
 }
 return 0;
 

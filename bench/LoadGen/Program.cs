@@ -8,9 +8,10 @@ using WebTicketing.Bench.LoadGen;
 //   emit-wrk  plays calls once and writes their signed requests as a Lua table for wrk's step-replay script
 //   sign      prints X-Twilio-Signature for a URL and form body (the signed baseline's wrk script uses it)
 //   console   logs in to AgentConsole and times the case list and case detail pages
+//   targets   the targets next to this run's numbers (reads the JSON the other steps wrote)
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: loadgen ivr|emit-wrk|sign|console --option value …  (see bench/README.md)");
+    Console.Error.WriteLine("usage: loadgen ivr|emit-wrk|sign|console|targets --option value …  (see bench/README.md)");
     return 2;
 }
 TwilioSignature.SelfCheck();
@@ -21,6 +22,7 @@ return args[0] switch
     "emit-wrk" => await EmitWrkAsync(options),
     "sign" => Sign(options),
     "console" => await ConsolePages.RunAsync(options),
+    "targets" => await Targets.RunAsync(options),
     _ => throw new ArgumentException($"Unknown command '{args[0]}'."),
 };
 
