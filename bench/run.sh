@@ -49,11 +49,17 @@ start() { # name port command...: starts an app in the background, waits for /he
 stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null || true; }
 wrk_run() { # name connections url script -- args...: one wrk run, its JSON line kept as results/wrk-<name>.json
   local name=$1 connections=$2 url=$3 script=$4; shift 4
+  local before after j cpu
+  before=$(cpu_ticks "$pid")
   (cd "$BENCH/wrk" && wrk -t2 -c"$connections" -d"${DURATION}s" --timeout 10s -s "$script" "$url" "$@") >"$WORK/wrk-$name.txt"
-  grep '^JSON ' "$WORK/wrk-$name.txt" | sed 's/^JSON //' >"$RESULTS/wrk-$name.json"
-  local j; j=$(cat "$RESULTS/wrk-$name.json")
-  echo "| $name | $connections | $(jq_get "$j" rps 0) | $(jq_get "$j" p50_ms 2) | $(jq_get "$j" p90_ms 2) | $(jq_get "$j" p99_ms 2) | $(jq_get "$j" max_ms 1) | $(jq_get "$j" non2xx 0) | $(load) |" >>"$OUT"
+  after=$(cpu_ticks "$pid")
+  j=$(grep '^JSON ' "$WORK/wrk-$name.txt" | sed 's/^JSON //')
+  # The server's CPU per request: what a busy machine changes least (it says what a request costs, not how long it queued).
+  cpu=$(awk -v t="$((after - before))" -v hz="$(getconf CLK_TCK)" -v n="$(jq_get "$j" requests 0)" 'BEGIN { printf "%.4f", (n > 0 ? t * 1000 / hz / n : 0) }')
+  echo "${j%\}},\"cpu_ms_per_req\":$cpu}" >"$RESULTS/wrk-$name.json"
+  echo "| $name | $connections | $(jq_get "$j" rps 0) | $(jq_get "$j" p50_ms 2) | $(jq_get "$j" p90_ms 2) | $(jq_get "$j" p99_ms 2) | $(jq_get "$j" max_ms 1) | $(jq_get "$j" non2xx 0) | $cpu | $(load) |" >>"$OUT"
 }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 jq_get() { # json key decimals: a number out of wrk's one-line JSON without needing jq
   printf "%.${3}f" "$(echo "$1" | sed -E "s/.*\"$2\":([0-9.]+).*/\1/")"
 }
@@ -98,8 +104,8 @@ if ! skip baseline; then
   {
     echo "## Baselines and step replay (wrk, 2 threads, ${DURATION} s each, on the same cores as the server)"
     echo
-    echo "| run | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | load avg |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    echo "| run | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | server CPU ms/req | load avg |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   } >>"$OUT"
   wrk_run fixed-c32 32 "http://127.0.0.1:$BASELINE_PORT/fixed" post.lua -- "$FORM"
   wrk_run twiml-c32 32 "http://127.0.0.1:$BASELINE_PORT/twiml" post.lua -- "$FORM" "$SIG"
@@ -119,7 +125,7 @@ if ! skip ivr; then
   wrk_run replay-c100 100 "http://127.0.0.1:$IVR_PORT" replay.lua -- "$WORK/steps.lua"
   {
     echo
-    echo "replay-*: signed webhook requests of 200 complete calls (call steps only, no status callbacks), written by \`loadgen emit-wrk\` and replayed back to back; a replayed step finds its call session further along, so it exercises the session read and write, not the happy path. fixed: Kestrel returning a fixed TwiML document; twiml: Twilio's RequestValidator + VoiceResponse per request; insert: fixed + one SQLite insert (WAL, synchronous=NORMAL, writes through a SemaphoreSlim)."
+    echo "replay-*: signed webhook requests of 200 complete calls (call steps only, no status callbacks), written by \`loadgen emit-wrk\` and replayed back to back; requests are in step-major order (neighbours belong to different calls); a replayed step finds its call session further along, so it exercises the signature check and the session read and write of every step, not the happy path. fixed: Kestrel returning a fixed TwiML document; twiml: Twilio's RequestValidator + VoiceResponse per request; insert: fixed + one SQLite insert (WAL, synchronous=NORMAL, writes through a SemaphoreSlim)."
     echo
     echo "## IVR calls (loadgen ivr: each caller plays complete calls following the TwiML; scenarios open / status / wrong code 5:3:2)"
     echo
@@ -132,6 +138,13 @@ if ! skip ivr; then
   echo "{\"vmhwm_mb\": $HWM}" >"$RESULTS/ivr-rss.json"
   echo "- IvrWebhooks peak RSS after all IVR runs (VmHWM): $HWM MB; server errors logged: $(grep -c 'fail:' "$WORK/ivr.log" || true) ($(grep -A2 'fail:' "$WORK/ivr.log" | grep -oE '[A-Za-z.]+Exception\b' | sort | uniq -c | sort -rn | head -3 | awk '{printf "%s%s ×%s", (NR>1?", ":""), $2, $1}'))" >>"$OUT"
   echo >>"$OUT"
+  stop "$pid"
+
+  # The same 100 callers against a server on workstation GC: how much of the peak is the GC mode (one heap per core).
+  start ivr-wks $IVR_PORT env DOTNET_gcServer=0 "${APP_ENV[@]}" "$WORK/bin/ivr/WebTicketing.IvrWebhooks" --urls "http://127.0.0.1:$IVR_PORT" --Storage:Root "$IVR_ROOT"
+  IVR_ARGS=(--base "http://127.0.0.1:$IVR_PORT" --token "$TOKEN" --codes-file "$WORK/codes.txt" --serve-recordings "$MEDIA_PORT" --server-pid "$pid")
+  "$LOADGEN" ivr "${IVR_ARGS[@]}" --concurrency 100 --duration "$DURATION" --warmup 5 --json "$RESULTS/ivr-workstation-gc.json" --markdown "$OUT" \
+    --title "100 concurrent callers, workstation GC (DOTNET_gcServer=0), load average $(load)" >/dev/null || log "ivr workstation GC reported failures"
   stop "$pid"
 fi
 

@@ -23,6 +23,26 @@ public sealed class ServerProcess(int pid)
 
     public double MaxSampledRssMb => maxRssKb / 1024.0;
 
+    /// <summary>
+    /// User + system CPU the server has used (utime + stime of /proc/&lt;pid&gt;/stat, at 100 ticks a second). CPU per
+    /// request is what a busy machine changes least: it says what one request costs, not how long it waited for a core.
+    /// </summary>
+    public TimeSpan? CpuTime()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{Pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            // After "pid (comm) ", state is field 0, utime field 11, stime field 12.
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return TimeSpan.FromMilliseconds(ticks * 10);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     public void Sample()
     {
         if (ReadKb("VmRSS") is { } kb && kb > maxRssKb)

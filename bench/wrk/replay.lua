@@ -1,5 +1,5 @@
--- Step replay: cycles through signed webhook requests of complete calls (written by `loadgen emit-wrk`), each thread
--- from its own offset so the connections do not send the same step at once.
+-- Step replay: cycles through signed webhook requests of complete calls (written by `loadgen emit-wrk` in step-major
+-- order, so requests in flight together belong to different calls), each thread from its own offset.
 -- wrk ... -s replay.lua -- <requests.lua>
 dofile("report.lua")
 
