@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace WebTicketing.Bench.LoadGen;
+
+/// <summary>The issue's targets next to this run's numbers, read from the JSON files the suite's steps wrote.</summary>
+public static class Targets
+{
+    public static async Task<int> RunAsync(Options options)
+    {
+        var dir = options.Require("dir");
+        double? Read(string file, params string[] path)
+        {
+            var full = Path.Combine(dir, file);
+            if (!File.Exists(full))
+            {
+                return null;
+            }
+            using var json = JsonDocument.Parse(File.ReadAllText(full));
+            var element = json.RootElement;
+            foreach (var name in path)
+            {
+                if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out element))
+                {
+                    return null;
+                }
+            }
+            return element.ValueKind == JsonValueKind.Number ? element.GetDouble() : null;
+        }
+
+        var insert = Read("wrk-insert-c32.json", "rps");
+        var insertCpu = Read("wrk-insert-c32.json", "cpu_ms_per_req");
+        var replayCpu = Read("wrk-replay-c32.json", "cpu_ms_per_req");
+        var replay = Read("wrk-replay-c32.json", "rps");
+        var replay100P99 = Read("wrk-replay-c100.json", "p99_ms");
+        var opened = Read("open.json", "open.cases_per_s");
+        var firstPage = Read("console.json", "console.first page: open cases, all groups (supervisor).p95");
+        var detail = Read("console.json", "console.case detail by number (with timeline).p95");
+        var httpFirst = Read("console-http.json", "first page (open cases)", "p95");
+        var httpDetail = Read("console-http.json", "case detail", "p95");
+        var sweep = Read("sla.json", "sla.sweep_ms");
+        var sweepDue = Read("sla.json", "sla.sweep_due");
+        var sweepEmpty = Read("sla.json", "sla.sweep_empty_ms");
+        var sweepCpu = Read("sla.json", "sla.sweep_cpu_ms");
+        var rss = new[] { Read("ivr-rss.json", "vmhwm_mb"), Read("ivr-c8.json", "PeakRssMb"), Read("ivr-c100.json", "PeakRssMb") }.Max();
+        var rssWorkstation = Read("ivr-workstation-gc.json", "PeakRssMb");
+
+        var c = CultureInfo.InvariantCulture;
+        string F(double? v, string format, string unit = "") => v is { } x ? x.ToString(format, c) + unit : "not measured";
+        string Verdict(bool? ok) => ok switch { true => "met", false => "**missed**", null => "—" };
+        var md = new StringBuilder("| target | this run | verdict |\n| --- | --- | --- |\n");
+        var ratio = replay / insert;
+        var cpuRatio = insertCpu / replayCpu;
+        md.AppendLine(c, $"| signed IVR step reading and writing its call session ≥ 50 % of baseline (b) | {F(replay, "F0", " req/s")} vs (b) {F(insert, "F0", " req/s")} = {F(ratio * 100, "F0", " %")} (wrk, 32 connections); by server CPU per request {F(replayCpu, "F2", " ms")} vs {F(insertCpu, "F3", " ms")} = {F(cpuRatio * 100, "F1", " %")} | {Verdict(ratio >= 0.5)} |");
+        md.AppendLine(c, $"| p99 ≤ 20 ms at 100 connections replaying call steps | {F(replay100P99, "F1", " ms")} | {Verdict(replay100P99 <= 20)} |");
+        md.AppendLine(c, $"| ≥ 300 cases opened per second including their SLA jobs | {F(opened, "F0", " cases/s")} (in process, CaseWorkflow + Hangfire) | {Verdict(opened >= 300)} |");
+        md.AppendLine(c, $"| console first page p95 ≤ 50 ms at 1M cases | queries {F(firstPage, "F1", " ms")}; HTTP {F(httpFirst, "F1", " ms")} | {Verdict(Max(firstPage, httpFirst) <= 50)} |");
+        md.AppendLine(c, $"| console case detail p95 ≤ 50 ms at 1M cases | queries {F(detail, "F1", " ms")}; HTTP {F(httpDetail, "F1", " ms")} | {Verdict(Max(detail, httpDetail) <= 50)} |");
+        md.AppendLine(c, $"| SLA sweep ≤ 1 s at 100k open cases | {F(sweep, "F0", " ms")} ({F(sweepCpu, "F0", " ms")} CPU) with {F(sweepDue, "F0")} due at once; {F(sweepEmpty, "F1", " ms")} with none due | {Verdict(sweep <= 1000)} |");
+        md.AppendLine(c, $"| IvrWebhooks peak RSS ≤ 200 MB under load | {F(rss, "F0", " MB")} (VmHWM, server GC, the default); {F(rssWorkstation, "F0", " MB")} with workstation GC (DOTNET_gcServer=0) | {Verdict(rss <= 200)} |");
+        Console.Write(md);
+        if (options.Get("markdown") is { } path)
+        {
+            await File.AppendAllTextAsync(path, md.ToString());
+        }
+        return 0;
+    }
+
+    private static double? Max(double? a, double? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
+}
