@@ -59,7 +59,14 @@ public sealed class CallbackTasks(WebTicketingDb db, CaseWorkflow workflow, Curr
         {
             return opened;
         }
-        var withRecording = await workflow.CopyCallRecordingAsync(@case.Id, task.RecordingPath, task.RecordingSid, task.Transcription, user.Actor, cancellationToken);
+        // The call's recorded description becomes the case's, exactly as when the IVR opens the case itself.
+        var withRecording = task.RecordingPath is { } path
+            ? await workflow.AttachRecordingAsync(@case.Id, task.RecordingSid ?? path, path, isDescription: true, user.Actor, cancellationToken)
+            : opened;
+        if (withRecording.Succeeded && !string.IsNullOrWhiteSpace(task.Transcription))
+        {
+            withRecording = await workflow.AttachTranscriptionAsync(@case.Id, task.Transcription, user.Actor, cancellationToken);
+        }
         db.ChangeTracker.Clear();
         var tracked = await db.CallbackTasks.SingleAsync(t => t.Id == taskId, cancellationToken);
         tracked.CaseId = @case.Id;

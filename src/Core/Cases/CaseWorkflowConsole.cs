@@ -42,25 +42,4 @@ public sealed partial class CaseWorkflow
             Record(@case, CaseEventKind.ContactUpdated, actor, string.Join(", ", new[] { contact?.Name, phone }.Where(s => s is not null)), isPublic: true);
             return null;
         }, cancellationToken);
-
-    /// <summary>
-    /// Carries a call's recorded description and its transcription over to a case (a callback task turned into a
-    /// case), so what the caller said stays with the case.
-    /// </summary>
-    public Task<CaseChange> CopyCallRecordingAsync(int caseId, string? recordingPath, string? recordingSid, string? transcription, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(caseId, expectedVersion: null, actor, @case =>
-        {
-            if (recordingPath is not null && @case.RecordingPath != recordingPath)
-            {
-                @case.RecordingPath = recordingPath;
-                @case.RecordingSid = recordingSid;
-                Record(@case, CaseEventKind.RecordingAttached, actor, recordingSid, isPublic: true);
-            }
-            if (!string.IsNullOrWhiteSpace(transcription) && @case.Transcription != transcription)
-            {
-                @case.Transcription = transcription;
-                Record(@case, CaseEventKind.TranscriptionAttached, actor, null, isPublic: true);
-            }
-            return null;
-        }, cancellationToken);
 }
