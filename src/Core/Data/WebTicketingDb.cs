@@ -8,9 +8,23 @@ using WebTicketing.Core.Telephony;
 
 namespace WebTicketing.Core.Data;
 
-public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, WriteGate writeGate)
-    : IdentityDbContext<UserAccount>(options)
+/// <summary>
+/// The database. This type is the SQLite context and owns the migrations in <c>Data/Migrations</c>;
+/// <see cref="PostgresWebTicketingDb"/> derives from it only to own a second migration set.
+/// </summary>
+public class WebTicketingDb : IdentityDbContext<UserAccount>
 {
+    private readonly WriteGate writeGate;
+
+    public WebTicketingDb(DbContextOptions<WebTicketingDb> options, WriteGate writeGate)
+        : this((DbContextOptions)options, writeGate)
+    {
+    }
+
+    /// <summary>For a provider-specific context type: EF needs the options typed for that type.</summary>
+    protected WebTicketingDb(DbContextOptions options, WriteGate writeGate)
+        : base(options) => this.writeGate = writeGate;
+
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Site> Sites => Set<Site>();
@@ -99,6 +113,13 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
             // SQLite has no instant type: store UTC ticks so comparisons and ORDER BY work in SQL, whatever the offset.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
             configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+        else
+        {
+            // timestamptz stores instants, but Npgsql refuses to write an offset other than zero; converting first
+            // accepts what SQLite accepts (a due time computed in a region's local offset, say).
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcInstantConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcInstantConverter>();
         }
     }
 

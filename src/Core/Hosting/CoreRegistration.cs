@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -27,18 +28,17 @@ public static class CoreRegistration
 
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-        if (database.Provider != DatabaseProvider.Sqlite)
-        {
-            throw new OptionsValidationException("Database:Provider", typeof(DatabaseOptions),
-                [$"Database:Provider '{database.Provider}' is not supported yet; use Sqlite."]);
-        }
         System.IO.Directory.CreateDirectory(storage.FullRoot);
-        var connectionString = SqliteConnectionString(builder.Configuration, storage);
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                builder.AddPostgres();
+                break;
+            default:
+                builder.AddSqlite(storage);
+                break;
+        }
 
-        services.AddSingleton(new WriteGate(serialize: true));
-        services.AddDbContext<WebTicketingDb>(options => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas()));
         services.AddScoped<CaseWorkflow>();
         services.AddScoped<SmsOutbox>();
         services.AddScoped<LookupGuard>();
@@ -48,7 +48,6 @@ public static class CoreRegistration
         services.AddOptions<TwilioOptions>().BindConfiguration("Twilio").ValidateOnStart();
         services.AddSingleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidation>();
 
-        builder.AddJobs(storage);
         builder.AddTelemetry();
         return builder;
     }
@@ -82,17 +81,52 @@ public static class CoreRegistration
         }
     }
 
-    private static void AddJobs(this IHostApplicationBuilder builder, StorageOptions storage)
+    /// <summary>One machine: the database and the job store are files under <c>Storage:Root</c>.</summary>
+    private static void AddSqlite(this IHostApplicationBuilder builder, StorageOptions storage)
     {
-        builder.Services.AddHangfire(configuration => configuration
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
-            .UseSQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+        var connectionString = SqliteConnectionString(builder.Configuration, storage);
+        builder.Services.AddSingleton(new WriteGate(serialize: true));
+        builder.Services.AddDbContext<WebTicketingDb>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas()));
+        // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
+        builder.AddJobs(jobs => jobs.UseSQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+        {
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        }));
+    }
+
+    /// <summary>
+    /// Several instances of each app on one PostgreSQL: row locks replace the write gate, and the jobs live in the same
+    /// database (schema <c>hangfire</c>), where Hangfire's distributed locks make each job run on one instance.
+    /// </summary>
+    private static void AddPostgres(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("WebTicketing");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new OptionsValidationException("ConnectionStrings:WebTicketing", typeof(DatabaseOptions),
+                ["ConnectionStrings:WebTicketing is required when Database:Provider is Postgres."]);
+        }
+        builder.Services.AddSingleton(new WriteGate(serialize: false));
+        builder.Services.AddDbContext<WebTicketingDb, PostgresWebTicketingDb>(options => options
+            .UseNpgsql(connectionString)
+            .UseCaseInsensitiveLike());
+        builder.AddJobs(jobs => jobs.UsePostgreSqlStorage(
+            postgres => postgres.UseNpgsqlConnection(connectionString),
+            new PostgreSqlStorageOptions
             {
+                SchemaName = "hangfire",
                 QueuePollInterval = TimeSpan.FromSeconds(1),
             }));
+    }
+
+    private static void AddJobs(this IHostApplicationBuilder builder, Action<IGlobalConfiguration> useStorage)
+    {
+        builder.Services.AddHangfire(configuration => useStorage(configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()));
         if (builder.Configuration.GetValue("Jobs:RunServer", true))
         {
             builder.Services.AddHangfireServer(options =>

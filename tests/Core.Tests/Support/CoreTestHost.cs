@@ -4,37 +4,40 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Hosting;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Support;
 
 /// <summary>
-/// Core as the apps register it, on a real SQLite file in a fresh folder, with a clock the test moves.
+/// Core as the apps register it, on a real database of its own (a SQLite file in a fresh folder, or a fresh
+/// PostgreSQL database when WEBTICKETING_TEST_POSTGRES is set), with a clock the test moves.
 /// One per test class; nothing is shared between classes.
 /// </summary>
 public sealed class CoreTestHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private CoreTestHost(IHost host, string root, FakeTimeProvider time)
+    private CoreTestHost(IHost host, TestDatabase database, FakeTimeProvider time)
     {
         Host = host;
-        Root = root;
+        Database = database;
         Time = time;
     }
 
     public IHost Host { get; }
-    public string Root { get; }
+    public TestDatabase Database { get; }
+    public string Root => Database.Root;
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => Host.Services;
 
     public static async Task<CoreTestHost> StartAsync(Action<HostApplicationBuilder>? configure = null)
     {
-        var root = Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+        var database = TestDatabase.Create();
         var time = new FakeTimeProvider(Start);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(database.Settings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Storage:Root"] = root,
             ["Jobs:RunServer"] = "false",
             ["Twilio:AuthToken"] = "test-auth-token",
         });
@@ -43,7 +46,7 @@ public sealed class CoreTestHost : IAsyncDisposable
         configure?.Invoke(builder);
         var host = builder.Build();
         await host.Services.InitializeDatabaseAsync();
-        return new CoreTestHost(host, root, time);
+        return new CoreTestHost(host, database, time);
     }
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
@@ -57,14 +60,6 @@ public sealed class CoreTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Host.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            System.IO.Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a finalizing connection: the temp folder is cleaned by the OS eventually.
-        }
+        await Database.DisposeAsync();
     }
 }
