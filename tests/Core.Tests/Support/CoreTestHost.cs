@@ -17,10 +17,13 @@ public sealed class CoreTestHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private CoreTestHost(IHost host, TestDatabase database, FakeTimeProvider time)
+    private readonly bool ownsDatabase;
+
+    private CoreTestHost(IHost host, TestDatabase database, bool ownsDatabase, FakeTimeProvider time)
     {
         Host = host;
         Database = database;
+        this.ownsDatabase = ownsDatabase;
         Time = time;
     }
 
@@ -30,9 +33,14 @@ public sealed class CoreTestHost : IAsyncDisposable
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => Host.Services;
 
-    public static async Task<CoreTestHost> StartAsync(Action<HostApplicationBuilder>? configure = null)
+    /// <param name="settings">Configuration read by AddCore itself (e.g. <c>Jobs:RunServer</c>).</param>
+    /// <param name="sharedDatabase">Another host's database, to play a second instance of the same deployment.</param>
+    public static async Task<CoreTestHost> StartAsync(
+        Action<HostApplicationBuilder>? configure = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        TestDatabase? sharedDatabase = null)
     {
-        var database = TestDatabase.Create();
+        var database = sharedDatabase ?? TestDatabase.Create();
         var time = new FakeTimeProvider(Start);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(database.Settings);
@@ -41,12 +49,13 @@ public sealed class CoreTestHost : IAsyncDisposable
             ["Jobs:RunServer"] = "false",
             ["Twilio:AuthToken"] = "test-auth-token",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddCore();
         configure?.Invoke(builder);
         var host = builder.Build();
         await host.Services.InitializeDatabaseAsync();
-        return new CoreTestHost(host, database, time);
+        return new CoreTestHost(host, database, ownsDatabase: sharedDatabase is null, time);
     }
 
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
@@ -60,6 +69,9 @@ public sealed class CoreTestHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Host.Dispose();
-        await Database.DisposeAsync();
+        if (ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }
