@@ -91,3 +91,18 @@ public static class TestDatabaseHosting
         return web;
     }
 }
+
+/// <summary>
+/// A test about SQLite itself (its query plans, its file, its tables list): skipped in the PostgreSQL run, where the
+/// behaviour it guards does not exist.
+/// </summary>
+public sealed class SqliteOnlyFactAttribute : FactAttribute
+{
+    public SqliteOnlyFactAttribute()
+    {
+        if (TestDatabase.UsesPostgres)
+        {
+            Skip = $"SQLite-specific; {TestDatabase.PostgresVariable} is set.";
+        }
+    }
+}

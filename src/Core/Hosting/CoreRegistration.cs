@@ -25,6 +25,7 @@ public static class CoreRegistration
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database").ValidateOnStart();
         services.TryAddTimeProvider();
+        services.AddKnownProxies();
 
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
