@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -12,7 +13,7 @@ namespace WebTicketing.Core.Data;
 /// The database. This type is the SQLite context and owns the migrations in <c>Data/Migrations</c>;
 /// <see cref="PostgresWebTicketingDb"/> derives from it only to own a second migration set.
 /// </summary>
-public class WebTicketingDb : IdentityDbContext<UserAccount>
+public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKeyContext
 {
     private readonly WriteGate writeGate;
 
@@ -41,6 +42,8 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>
     public DbSet<CallbackTask> CallbackTasks => Set<CallbackTask>();
     public DbSet<TransferredCall> TransferredCalls => Set<TransferredCall>();
     public DbSet<FailedLookup> FailedLookups => Set<FailedLookup>();
+    /// <summary>The keys behind sign-in cookies and antiforgery tokens, shared so any instance reads another's cookie.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
     /// Begins a write transaction that holds this process's write gate until it is disposed. Use it when a change

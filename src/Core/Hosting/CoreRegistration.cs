@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
@@ -40,6 +41,8 @@ public static class CoreRegistration
                 break;
         }
 
+        // Cookies and antiforgery tokens must read on every instance and survive restarts: the keys live in the database.
+        services.AddDataProtection().SetApplicationName("WebTicketing").PersistKeysToDbContext<WebTicketingDb>();
         services.AddScoped<CaseWorkflow>();
         services.AddScoped<SmsOutbox>();
         services.AddScoped<LookupGuard>();

@@ -12,7 +12,7 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresWebTicketingDb))]
-    [Migration("20261125035245_InitialCreate")]
+    [Migration("20261125043139_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -38,6 +38,25 @@ namespace WebTicketing.Core.Data.Migrations.Postgres
                     b.HasIndex("GroupsId");
 
                     b.ToTable("AgentSupportGroups");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
