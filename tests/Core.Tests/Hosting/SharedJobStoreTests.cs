@@ -22,15 +22,16 @@ public sealed class SharedJobStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        foreach (var name in new[] { "a", "b" })
+        // Both start at once, as a deployment's instances do: migrations and the job store's schema must cope.
+        instances.AddRange(await Task.WhenAll(new[] { "a", "b" }.Select(async name =>
         {
             var instance = await CoreTestHost.StartAsync(
                 builder => builder.Services.AddSingleton(new InstanceName(name)),
                 new Dictionary<string, string?> { ["Jobs:RunServer"] = "true", ["Jobs:WorkerCount"] = "3" },
                 database);
             await instance.Host.StartAsync();
-            instances.Add(instance);
-        }
+            return instance;
+        })));
     }
 
     public async Task DisposeAsync()
