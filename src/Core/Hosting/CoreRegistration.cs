@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -94,7 +95,7 @@ public static class CoreRegistration
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
         // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
-        builder.AddJobs(jobs => jobs.UseSQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+        builder.AddJobs(() => new SQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
         {
             QueuePollInterval = TimeSpan.FromSeconds(1),
         }));
@@ -116,21 +117,20 @@ public static class CoreRegistration
         builder.Services.AddDbContext<WebTicketingDb, PostgresWebTicketingDb>(options => options
             .UseNpgsql(connectionString)
             .UseCaseInsensitiveLike());
-        builder.AddJobs(jobs => jobs.UsePostgreSqlStorage(
-            postgres => postgres.UseNpgsqlConnection(connectionString),
-            new PostgreSqlStorageOptions
-            {
-                SchemaName = "hangfire",
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-            }));
+        var jobStore = new PostgreSqlStorageOptions { SchemaName = "hangfire", QueuePollInterval = TimeSpan.FromSeconds(1) };
+        builder.AddJobs(() => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, jobStore), jobStore));
     }
 
-    private static void AddJobs(this IHostApplicationBuilder builder, Action<IGlobalConfiguration> useStorage)
+    private static void AddJobs(this IHostApplicationBuilder builder, Func<JobStorage> createStorage)
     {
-        builder.Services.AddHangfire(configuration => useStorage(configuration
+        builder.Services.AddHangfire((services, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()));
+            .UseRecommendedSerializerSettings()
+            .UseStorage(services.GetRequiredService<JobStorage>()));
+        // Registered after AddHangfire so it wins: Hangfire would otherwise hand out the static JobStorage.Current,
+        // which another host in the same process (a second instance in a test) may have just replaced.
+        builder.Services.AddSingleton(_ => createStorage());
         if (builder.Configuration.GetValue("Jobs:RunServer", true))
         {
             builder.Services.AddHangfireServer(options =>

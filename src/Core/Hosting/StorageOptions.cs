@@ -10,10 +10,15 @@ public sealed class StorageOptions
     /// the instance that stores a caller's recording is rarely the one whose console plays it.
     /// </summary>
     public string? Recordings { get; set; }
+    /// <summary>The attachments folder (<c>Storage:Attachments</c>), by default <c>&lt;Root&gt;/attachments</c>; shared like recordings.</summary>
+    public string? Attachments { get; set; }
 
     public string FullRoot => Path.GetFullPath(Root);
-    public string RecordingsPath => string.IsNullOrWhiteSpace(Recordings) ? Path.Combine(FullRoot, "recordings") : Path.GetFullPath(Recordings);
-    public string AttachmentsPath => Path.Combine(FullRoot, "attachments");
+    public string RecordingsPath => FolderOrDefault(Recordings, "recordings");
+    public string AttachmentsPath => FolderOrDefault(Attachments, "attachments");
+
+    private string FolderOrDefault(string? configured, string underRoot) =>
+        string.IsNullOrWhiteSpace(configured) ? Path.Combine(FullRoot, underRoot) : Path.GetFullPath(configured);
 }
 
 public sealed class DatabaseOptions
