@@ -78,6 +78,20 @@ public sealed class TwoInstanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_webhook_retried_on_both_instances_at_once_opens_one_case()
+    {
+        var request = new OpenCaseRequest(directory.AcmeRouter.Id, Severity.Major, "Router down", Channel.Phone,
+            OpeningKey: "CA00000000000000000000000000000002");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
+            WithWorkflowAsync(i % 2, workflow => workflow.OpenAsync(request, Actor.Phone)))));
+
+        Assert.All(answers, answer => Assert.True(answer.Succeeded, answer.Problem));
+        Assert.Single(answers.Select(answer => answer.Case!.Id).Distinct());
+        Assert.Equal(1, await WithDbAsync(0, db => db.Cases.CountAsync()));
+    }
+
+    [Fact]
     public async Task Cases_opened_concurrently_through_both_instances_get_unique_numbers()
     {
         const int PerInstance = 12;
