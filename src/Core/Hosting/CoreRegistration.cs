@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Notifications;
@@ -117,9 +118,33 @@ public static class CoreRegistration
         builder.Services.AddDbContext<WebTicketingDb, PostgresWebTicketingDb>(options => options
             .UseNpgsql(connectionString)
             .UseCaseInsensitiveLike());
-        var jobStore = new PostgreSqlStorageOptions { SchemaName = "hangfire", QueuePollInterval = TimeSpan.FromSeconds(1) };
-        builder.AddJobs(() => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, jobStore), jobStore));
+        builder.AddJobs(() => PostgresJobStore(connectionString));
     }
+
+    private static PostgreSqlStorage PostgresJobStore(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", QueuePollInterval = TimeSpan.FromSeconds(1) };
+        // Creating the storage installs or upgrades its schema. Instances starting together raced on that DDL
+        // ("could not find tuple for constraint"), so they take turns under a PostgreSQL advisory lock.
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({JobStoreInstallLock})", connection))
+        {
+            take.ExecuteNonQuery();
+        }
+        try
+        {
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        }
+        finally
+        {
+            using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({JobStoreInstallLock})", connection);
+            release.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Any fixed number, the same in every instance.</summary>
+    private const long JobStoreInstallLock = 0x5765625469636B;
 
     private static void AddJobs(this IHostApplicationBuilder builder, Func<JobStorage> createStorage)
     {
