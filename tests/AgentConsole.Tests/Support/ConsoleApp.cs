@@ -4,16 +4,19 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Data;
+using WebTicketing.Testing;
 
 namespace WebTicketing.AgentConsole.Tests.Support;
 
 /// <summary>
-/// The console as it runs, on a real SQLite file in a fresh folder, with the people and cases of
+/// The console as it runs, on a real database of its own (a SQLite file in a fresh folder, or PostgreSQL when
+/// WEBTICKETING_TEST_POSTGRES is set), with the people and cases of
 /// <see cref="ConsoleData"/>. One per test class.
 /// </summary>
 public sealed partial class ConsoleApp : WebApplicationFactory<Program>
 {
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "webticketing-console-tests", Guid.NewGuid().ToString("n"));
+    public TestDatabase Database { get; } = TestDatabase.Create();
+    public string Root => Database.Root;
 
     public ConsoleData Data { get; private set; } = null!;
 
@@ -21,7 +24,7 @@ public sealed partial class ConsoleApp : WebApplicationFactory<Program>
         .UseEnvironment("Testing")
         // Outside Development the host would look for published files; the build's manifest points at the sources.
         .UseStaticWebAssets()
-        .UseSetting("Storage:Root", Root)
+        .UseTestDatabase(Database)
         .UseSetting("Jobs:RunServer", "false")
         .UseSetting("Directory:SeedDemo", "false")
         .UseSetting("Twilio:AuthToken", "test-auth-token");
@@ -53,15 +56,7 @@ public sealed partial class ConsoleApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            System.IO.Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A connection finalized late still holds the file: the temp folder is cleaned eventually.
-        }
+        Database.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }
 
