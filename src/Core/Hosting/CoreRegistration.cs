@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -187,6 +188,9 @@ public static class CoreRegistration
             {
                 options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", 4);
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+                // This server's own filters on top of Hangfire's global ones (retries, states): GlobalJobFilters is
+                // static, and two hosts in one process (tests, a CLI beside an app) would each add the filter again.
+                options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers, new JobFilterCollection { new JobTracing() });
             });
         }
     }

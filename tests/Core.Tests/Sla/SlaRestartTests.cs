@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Sla;
 using WebTicketing.Core.Tests.Support;
+using static WebTicketing.Core.Tests.Support.BackgroundServer;
 using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Sla;
@@ -87,16 +88,5 @@ public sealed class SlaRestartTests
     {
         using var connection = storage.GetConnection();
         return connection.GetJobData(jobId)?.State;
-    }
-
-    /// <summary>Waits for the real server's workers; the condition, not a delay, ends the wait.</summary>
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The Hangfire server did not get there within 30 s.");
-            await Task.Delay(100);
-        }
     }
 }
