@@ -70,6 +70,19 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
     }
 
     /// <summary>
+    /// Inside a write transaction: waits until no other transaction that took <paramref name="lockKey"/> is open, on
+    /// any instance, so a check-then-write (is the directory empty?) decides alone. SQLite's writers already take turns
+    /// (a write transaction begins IMMEDIATE); PostgreSQL's do not, so a transaction-scoped advisory lock makes them.
+    /// </summary>
+    public async Task TakeTurnAsync(long lockKey, CancellationToken cancellationToken = default)
+    {
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="action"/> once what is pending in this context is committed: after the next SaveChanges,
     /// or after the write transaction's commit when one is open; dropped when that transaction rolls back. For work
     /// that must not see uncommitted rows, such as enqueuing the job that sends an outbox message.
