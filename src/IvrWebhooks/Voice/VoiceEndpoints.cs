@@ -19,6 +19,7 @@ public static class VoiceEndpoints
             .Validate(o => !string.IsNullOrWhiteSpace(o.Voices.Es) && !string.IsNullOrWhiteSpace(o.Voices.En), "Ivr:Voices:Es and Ivr:Voices:En must name Twilio voices.")
             .Validate(o => o.UrgentSeverities.All(s => s is >= 1 and <= 4), "Sla:UrgentSeverities must list severities 1 to 4.")
             .ValidateOnStart();
+        services.AddSingleton<CallLocks>();
         services.AddScoped<CallFlow>();
         services.AddScoped<CallTransfer>();
         services.AddScoped<CallEnd>();
