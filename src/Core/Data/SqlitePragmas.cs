@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -15,8 +16,17 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     private const int Attempts = 20;
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(25);
 
+    // EF opens and closes the connection around every query, and Microsoft.Data.Sqlite's pool hands back the same
+    // native connection each time, where these settings persist: running them on every open cost a round of three
+    // statements per query. Keyed weakly by the native handle, so a connection the pool closes drops out.
+    private static readonly ConditionalWeakTable<object, object> Configured = [];
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (IsConfigured(connection))
+        {
+            return;
+        }
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -24,6 +34,7 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
                 using var command = connection.CreateCommand();
                 command.CommandText = Pragmas;
                 command.ExecuteNonQuery();
+                Remember(connection);
                 return;
             }
             catch (SqliteException e) when (IsTransient(e, attempt))
@@ -35,6 +46,10 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (IsConfigured(connection))
+        {
+            return;
+        }
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -42,12 +57,24 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
                 await using var command = connection.CreateCommand();
                 command.CommandText = Pragmas;
                 await command.ExecuteNonQueryAsync(cancellationToken);
+                Remember(connection);
                 return;
             }
             catch (SqliteException e) when (IsTransient(e, attempt))
             {
                 await Task.Delay(Pause, cancellationToken);
             }
+        }
+    }
+
+    private static bool IsConfigured(DbConnection connection) =>
+        connection is SqliteConnection { Handle: { } handle } && Configured.TryGetValue(handle, out _);
+
+    private static void Remember(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle })
+        {
+            Configured.AddOrUpdate(handle, handle);
         }
     }
 

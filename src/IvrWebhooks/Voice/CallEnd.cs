@@ -8,7 +8,7 @@ namespace WebTicketing.IvrWebhooks.Voice;
 /// The call status callback: when a call ends before anything came of it (no case opened, nobody reached, no callback
 /// asked for), an abandoned-call task keeps whatever the caller had given so an agent can call back.
 /// </summary>
-public sealed partial class CallEnd(WebTicketingDb db, TimeProvider time, ILogger<CallEnd> logger)
+public sealed partial class CallEnd(WebTicketingDb db, CallLocks locks, TimeProvider time, ILogger<CallEnd> logger)
 {
     private static readonly string[] Ended = ["completed", "busy", "failed", "no-answer", "canceled"];
     private static readonly string[] AgentReached = ["completed", "answered"];
@@ -17,6 +17,7 @@ public sealed partial class CallEnd(WebTicketingDb db, TimeProvider time, ILogge
 
     public async Task StatusAsync(VoiceCall call, CancellationToken ct)
     {
+        using var _ = await locks.EnterAsync(call.CallSid, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -24,9 +25,10 @@ public sealed partial class CallEnd(WebTicketingDb db, TimeProvider time, ILogge
                 await EndAsync(call, ct);
                 return;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < 3)
+            catch (DbUpdateException) when (attempt < CallSessionRetries.Attempts)
             {
-                // The call's last step was being saved at the same moment: read it again and decide on what it says now.
+                // Another instance saved this call at the same moment (its last step, the same callback retried, or
+                // the first webhook creating the session): read it again and decide on what it says now.
                 db.ChangeTracker.Clear();
             }
         }
@@ -59,28 +61,11 @@ public sealed partial class CallEnd(WebTicketingDb db, TimeProvider time, ILogge
             db.CallbackTasks.Add(session.ToCallbackTask(CallbackReason.Abandoned, now));
             LogAbandoned(session.CallSid, session.Step);
         }
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e is not DbUpdateConcurrencyException)
-        {
-            // The same callback arrived twice at once: fine if the other request stored the call's end.
-            if (!await AlreadyRecordedAsync(call.CallSid, ct))
-            {
-                throw;
-            }
-        }
+        await db.SaveChangesAsync(ct);
     }
 
     private bool IsAbandoned(CallSession session) =>
         !session.CaseOpened && !AgentReached.Contains(session.DialStatus) && !Finished.Contains(session.Step);
-
-    private async Task<bool> AlreadyRecordedAsync(string callSid, CancellationToken ct)
-    {
-        db.ChangeTracker.Clear();
-        return await db.CallSessions.AnyAsync(s => s.CallSid == callSid && s.EndedAt != null, ct);
-    }
 
     [LoggerMessage(LogLevel.Information, "Call {CallSid} abandoned at {Step}: callback task stored")]
     private partial void LogAbandoned(string callSid, string step);

@@ -18,6 +18,7 @@ public sealed partial class CallFlow(
     CaseWorkflow workflow,
     LookupGuard guard,
     CallTransfer transfer,
+    CallLocks locks,
     TimeProvider time,
     IOptions<IvrOptions> ivr,
     IOptions<TwilioOptions> twilio,
@@ -28,6 +29,7 @@ public sealed partial class CallFlow(
 
     public async Task<string> AnswerAsync(VoiceStep step, VoiceCall call, CancellationToken cancellationToken)
     {
+        using var _ = await locks.EnterAsync(call.CallSid, cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             var session = await db.CallSessions.SingleOrDefaultAsync(s => s.CallSid == call.CallSid, cancellationToken);
@@ -49,7 +51,7 @@ public sealed partial class CallFlow(
                 await SaveAsync(session, cancellationToken);
                 return document;
             }
-            catch (DbUpdateException) when (attempt < 3)
+            catch (DbUpdateException) when (attempt < CallSessionRetries.Attempts)
             {
                 // Another instance answered a webhook of this call at the same moment: start again from what it saved.
                 db.ChangeTracker.Clear();

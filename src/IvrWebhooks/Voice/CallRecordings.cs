@@ -64,6 +64,7 @@ public sealed partial class RecordingDownload(
     IHttpClientFactory http,
     WebTicketingDb db,
     CaseWorkflow workflow,
+    CallLocks locks,
     IOptions<StorageOptions> storage,
     IOptions<TwilioOptions> twilio,
     ILogger<RecordingDownload> logger)
@@ -75,6 +76,24 @@ public sealed partial class RecordingDownload(
     public async Task RunAsync(string callSid, string recordingSid, string recordingUrl, RecordingPurpose purpose, CancellationToken ct)
     {
         var file = await DownloadAsync(recordingSid, recordingUrl, ct);
+        using var _ = await locks.EnterAsync(callSid, ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await LinkAsync(callSid, recordingSid, purpose, file, ct);
+                return;
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < CallSessionRetries.Attempts)
+            {
+                // The call flow (on another instance) saved the session meanwhile, perhaps opening the case: look again.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task LinkAsync(string callSid, string recordingSid, RecordingPurpose purpose, string file, CancellationToken ct)
+    {
         var session = await db.CallSessions.SingleOrDefaultAsync(s => s.CallSid == callSid, ct);
         if (session?.CaseId is { } caseId && (purpose != RecordingPurpose.Description || session.CaseOpened))
         {

@@ -95,8 +95,14 @@ public sealed class Phrases(Language language, VoiceNames voices)
         return null;
     }
 
-    /// <summary>"1=uno|abrir;2=dos" → word → key.</summary>
+    // Parsed once per language and table: every menu prompt and every spoken answer needs one.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Language, string), Dictionary<string, char>> SpeechTables = new();
+
     private Dictionary<string, char> SpeechTable(string speechKey) =>
+        SpeechTables.GetOrAdd((Language, speechKey), static (key, phrases) => phrases.ParseSpeechTable(key.Item2), this);
+
+    /// <summary>"1=uno|abrir;2=dos" → word → key.</summary>
+    private Dictionary<string, char> ParseSpeechTable(string speechKey) =>
         this[speechKey].Split(';')
             .Select(entry => entry.Split('=', 2))
             .SelectMany(pair => pair[1].Split('|').Select(word => (word, key: pair[0][0])))

@@ -18,12 +18,16 @@ public static class VoiceEndpoints
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.Voices.Es) && !string.IsNullOrWhiteSpace(o.Voices.En), "Ivr:Voices:Es and Ivr:Voices:En must name Twilio voices.")
             .Validate(o => o.UrgentSeverities.All(s => s is >= 1 and <= 4), "Sla:UrgentSeverities must list severities 1 to 4.")
+            .Validate(o => o.KeepFinishedCallsFor >= TimeSpan.FromDays(1), "Ivr:KeepFinishedCallsFor must be at least a day (1.00:00:00).")
             .ValidateOnStart();
+        services.AddSingleton<CallLocks>();
         services.AddScoped<CallFlow>();
         services.AddScoped<CallTransfer>();
         services.AddScoped<CallEnd>();
         services.AddScoped<CallRecordings>();
         services.AddScoped<RecordingDownload>();
+        services.AddScoped<CallSessionRetention>();
+        services.AddHostedService<CallSessionRetentionRegistration>();
         services.AddHttpClient(RecordingDownload.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(2));
         return services;
     }
