@@ -68,7 +68,7 @@ public static class SlaBench
     }
 
     /// <summary>Waits until every SLA job asked for so far is in the job store.</summary>
-    public static Task FlushAsync(IServiceProvider services) => Task.CompletedTask;
+    public static Task FlushAsync(IServiceProvider services) => services.GetRequiredService<SlaJobQueue>().WritePendingAsync();
 
     /// <summary>The app's own sweep job (<see cref="SlaJobs.SweepAsync"/>), timed.</summary>
     public static async Task<(int Acted, TimeSpan Total, TimeSpan Cpu)> SweepAsync(IServiceProvider services)

@@ -117,7 +117,7 @@ public static class CoreRegistration
         // Registered after AddHangfire so it wins: Hangfire would otherwise hand out the static JobStorage.Current,
         // which another host in the same process (parallel tests) may have just replaced.
         // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
-        builder.Services.AddSingleton<JobStorage>(_ => new SQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+        builder.Services.AddSingleton<JobStorage>(_ => SqliteJobStore.Create(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
         {
             QueuePollInterval = TimeSpan.FromSeconds(1),
         }));

@@ -76,11 +76,25 @@ public sealed class SlaHost(CoreTestHost host, TestDirectory directory) : IAsync
         Assert.True(result.Succeeded, result.Problem);
     }
 
+    /// <summary>Writes the SLA jobs the changes so far asked for into the job store, as the app's background writer does moments after each change.</summary>
+    public Task<int> WriteJobsAsync() => host.Services.GetRequiredService<SlaJobQueue>().WritePendingAsync();
+
     public Task<Case> LoadAsync(int caseId) =>
         host.WithDbAsync(db => db.Cases.AsNoTracking().Include(c => c.Events).SingleAsync(c => c.Id == caseId));
 
     public Task<List<OutboxMessage>> OutboxAsync(int caseId) =>
         host.WithDbAsync(db => db.Outbox.AsNoTracking().Where(m => m.CaseId == caseId).OrderBy(m => m.Id).ToListAsync());
+
+    /// <summary>Waits for a real Hangfire server's workers; the condition, not a delay, ends the wait.</summary>
+    public static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The Hangfire server did not get there within 30 s.");
+            await Task.Delay(100);
+        }
+    }
 
     public void AdvanceTo(DateTimeOffset instant) => host.Time.SetUtcNow(instant);
 

@@ -37,6 +37,7 @@ public sealed class SlaRestartTests
             {
                 opened = await before.OpenAsync(Severity.Critical);
                 // Warning and due of the start of work and of tier 1's budget, persisted in hangfire.db.
+                await before.WriteJobsAsync();
                 scheduled = Storage(before.Host).GetMonitoringApi().ScheduledJobs(0, 100).Select(j => j.Key).ToList();
                 Assert.Equal(4, scheduled.Count);
             }
@@ -48,19 +49,19 @@ public sealed class SlaRestartTests
             await using (after)
             {
                 await after.Host.RunAsync();
-                await Eventually(async () => (await after.LoadAsync(opened.Id)).Sla.FirstTargetBreached);
+                await SlaHost.Eventually(async () => (await after.LoadAsync(opened.Id)).Sla.FirstTargetBreached);
 
                 // The jobs scheduled before the stop survived it. Their instants (2 March 2026) are in the real past, so
                 // the server enqueues them at once: they run after or alongside the start-up sweep and find nothing to do.
                 var storage = Storage(after.Host);
-                await Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
+                await SlaHost.Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
                 // Delivered twice, as Hangfire may after a crash: still nothing more.
                 var client = after.Host.Services.GetRequiredService<IBackgroundJobClient>();
                 foreach (var id in scheduled)
                 {
                     Assert.True(client.Requeue(id));
                 }
-                await Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
+                await SlaHost.Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
 
                 var stored = await after.LoadAsync(opened.Id);
                 Assert.Single(stored.Events, e => e.Kind == CaseEventKind.SlaBreached);
@@ -94,16 +95,5 @@ public sealed class SlaRestartTests
     {
         using var connection = storage.GetConnection();
         return connection.GetJobData(jobId)?.State;
-    }
-
-    /// <summary>Waits for the real server's workers; the condition, not a delay, ends the wait.</summary>
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The Hangfire server did not get there within 30 s.");
-            await Task.Delay(100);
-        }
     }
 }
