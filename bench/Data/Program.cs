@@ -112,7 +112,8 @@ switch (args[0])
         await using (var scope = host.Services.CreateAsyncScope())
         {
             probeIds = await scope.ServiceProvider.GetRequiredService<WebTicketingDb>().Cases
-                .Where(c => c.Sla.NextCheckAt > start.AddMinutes(5)).OrderBy(c => c.Id).Select(c => c.Id).Take(probes).ToListAsync();
+                // The last cases: the first ones were the due cases the sweep just breached.
+                .Where(c => c.Sla.NextCheckAt > start.AddMinutes(5)).OrderByDescending(c => c.Id).Select(c => c.Id).Take(probes).ToListAsync();
         }
         var dueAt = probeIds.ToDictionary(id => id, _ => start + TimeSpan.FromMilliseconds(2_000 + random.Next(10_000)));
         await SlaBench.MakeDueAsync(host.Services, dueAt.Select(d => (d.Key, d.Value)).ToList());
@@ -121,7 +122,7 @@ switch (args[0])
         while (breaches.Count < probeIds.Count && waited.Elapsed < TimeSpan.FromSeconds(90))
         {
             await Task.Delay(200);
-            breaches = await SlaBench.BreachesAsync(host.Services, probeIds);
+            breaches = await SlaBench.BreachesAsync(host.Services, probeIds, start);
         }
         var lateness = new Latency("due instant → breach processed");
         foreach (var (id, at) in breaches)

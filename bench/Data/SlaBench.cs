@@ -102,12 +102,12 @@ public static class SlaBench
         await FlushAsync(services);
     }
 
-    /// <summary>When each case's first SlaBreached entry was written (null while none).</summary>
-    public static async Task<Dictionary<int, DateTimeOffset>> BreachesAsync(IServiceProvider services, IReadOnlyCollection<int> caseIds)
+    /// <summary>When each case's first SlaBreached entry since <paramref name="since"/> was written (absent while none).</summary>
+    public static async Task<Dictionary<int, DateTimeOffset>> BreachesAsync(IServiceProvider services, IReadOnlyCollection<int> caseIds, DateTimeOffset since)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebTicketingDb>();
-        return (await db.CaseEvents.AsNoTracking().Where(e => caseIds.Contains(e.CaseId) && e.Kind == CaseEventKind.SlaBreached)
+        return (await db.CaseEvents.AsNoTracking().Where(e => caseIds.Contains(e.CaseId) && e.Kind == CaseEventKind.SlaBreached && e.At >= since)
                 .Select(e => new { e.CaseId, e.At }).ToListAsync())
             .GroupBy(e => e.CaseId).ToDictionary(g => g.Key, g => g.Min(e => e.At));
     }
