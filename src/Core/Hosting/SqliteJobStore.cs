@@ -25,8 +25,9 @@ internal static class SqliteJobStore
     /// (15 ms per job on this VM's disk). A power cut may lose the last job-store writes; SLA checkpoints are also on
     /// the case, where the sweep finds them.
     /// </summary>
-    public static SQLiteStorage Create(string path, SQLiteStorageOptions options) =>
-        new(new SQLiteDbConnectionFactory(() =>
+    public static SQLiteStorage Create(string path, SQLiteStorageOptions options)
+    {
+        var storage = new SQLiteStorage(new SQLiteDbConnectionFactory(() =>
         {
             var connection = new SQLiteConnection(path, SQLiteOpenFlags.ReadWrite | SQLiteOpenFlags.Create | SQLiteOpenFlags.NoMutex, storeDateTimeAsTicks: true)
             {
@@ -36,6 +37,15 @@ internal static class SqliteJobStore
             connection.Execute("PRAGMA synchronous=NORMAL");
             return connection;
         }), options);
+        // The delayed-job scheduler asks for the lowest score of the "schedule" set once per job it enqueues; the store
+        // indexes Key alone, so each ask sorted every scheduled job (190 ms at 200,000 SLA jobs, which made breaches
+        // ≈ 19 s late). With (Key, Score) it is an index seek.
+        using (var context = storage.CreateAndOpenConnection())
+        {
+            context.Database.Execute("CREATE INDEX IF NOT EXISTS IX_Set_Key_Score ON [Set] (Key, Score)");
+        }
+        return storage;
+    }
 
     /// <summary>Delayed jobs in the Scheduled state, as the client creates them (minus the culture parameters no SLA job reads).</summary>
     public static void ScheduleMany<T>(SQLiteStorage storage, IEnumerable<(Expression<Func<T, Task>> Job, DateTimeOffset At)> jobs, DateTimeOffset now)

@@ -39,6 +39,28 @@ public sealed class SlaJobQueueTests
     }
 
     [Fact]
+    public async Task Job_server_finds_the_next_due_job_by_index_however_many_are_scheduled()
+    {
+        await using var host = await CoreTestHost.StartAsync();
+        // Creates the job store (through the queue: see SlaJobQueue on why the client comes first).
+        host.Services.GetRequiredService<SlaJobQueue>();
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(host.Root, "hangfire.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        // The statement Hangfire.Storage.SQLite runs for GetFirstByLowestScoreFromSet("schedule", from, to).
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT Value FROM [Set] WHERE Key = 'schedule' AND Score >= 0 AND Score <= 1800000000 ORDER BY Score LIMIT 1";
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+        Assert.Contains(plan, step => step.Contains("INDEX IX_Set_Key_Score", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Case_whose_jobs_a_crash_lost_before_they_were_written_is_breached_by_the_sweep_at_restart()
     {
         var root = CoreTestHost.NewRoot();
