@@ -42,10 +42,12 @@ internal static class SqliteJobStore
         }), options);
         // The delayed-job scheduler asks for the lowest score of the "schedule" set once per job it enqueues; the store
         // indexes Key alone, so each ask sorted every scheduled job (190 ms at 200,000 SLA jobs, which made breaches
-        // ≈ 19 s late). With (Key, Score) it is an index seek.
+        // ≈ 19 s late). With (Key, Score) it is an index seek. (Key, Value) keeps the per-job add/remove lookups off
+        // that index: given only the first, SQLite scanned all 200,000 "schedule" rows for each (280 ms).
         using (var context = storage.CreateAndOpenConnection())
         {
             context.Database.Execute("CREATE INDEX IF NOT EXISTS IX_Set_Key_Score ON [Set] (Key, Score)");
+            context.Database.Execute("CREATE INDEX IF NOT EXISTS IX_Set_Key_Value ON [Set] (Key, Value)");
         }
         return storage;
     }
