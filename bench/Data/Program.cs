@@ -124,7 +124,8 @@ switch (args[0])
         {
             await Task.Delay(200);
         }
-        Progress($"job server started; {backlog:N0} queued jobs (the sweep's SMS) done in {drained.Elapsed.TotalSeconds:F1} s; {probeIds.Count} cases made due within 2–12 s");
+        var backlogTime = drained.Elapsed;
+        Progress($"job server started; {backlog:N0} queued jobs (the sweep's SMS) done in {backlogTime.TotalSeconds:F1} s; {probeIds.Count} cases made due within 2–12 s");
         start = DateTimeOffset.UtcNow;
         var dueAt = probeIds.ToDictionary(id => id, _ => start + TimeSpan.FromMilliseconds(2_000 + random.Next(10_000)));
         await SlaBench.MakeDueAsync(host.Services, dueAt.Select(d => (d.Key, d.Value)).ToList());
@@ -143,7 +144,7 @@ switch (args[0])
         metrics["sla.lateness_p50_s"] = lateness.Percentile(50) / 1000;
         metrics["sla.lateness_max_s"] = lateness.Max / 1000;
         results.Line($"- due → breach processed: {breaches.Count}/{probeIds.Count} cases made due within 2–12 s had their breach on the timeline late by p50 {lateness.Percentile(50) / 1000:F1} s, p95 {lateness.Percentile(95) / 1000:F1} s, max {lateness.Max / 1000:F1} s (the app's own jobs on a server as registered in Core)")
-            .Line($"- job server start: {backlog:N0} queued jobs (mostly the sweep's breach SMS) done in {drained.Elapsed.TotalSeconds:F1} s, before the probes above")
+            .Line($"- job server start: {backlog:N0} queued jobs (mostly the sweep's breach SMS) done in {backlogTime.TotalSeconds:F1} s, before the probes above")
             .Line().Line($"- load average after: {load()}").Line();
         await results.FlushAsync();
         await BenchHost.StopAsync(host);
