@@ -75,7 +75,9 @@ public static class CaseSeeder
                 var e = equipment[random.Next(equipment.Count)];
                 var opened = settings.Now - span * (1 - (double)i / settings.Count) - TimeSpan.FromMinutes(random.Next(60));
                 var open = random.NextDouble() < settings.OpenFraction;
-                var status = open ? (CaseStatus)random.Next(0, 3) : random.Next(4) == 0 ? CaseStatus.Resolved : CaseStatus.Closed;
+                // The SLA measurement wants only its chosen cases due: there, every open case is being worked (first target met).
+                var status = open ? settings.FutureOnly ? CaseStatus.InProgress : (CaseStatus)random.Next(0, 3)
+                    : random.Next(4) == 0 ? CaseStatus.Resolved : CaseStatus.Closed;
                 var severity = (Severity)(1 + random.Next(4));
                 var urgent = severity <= Severity.Major;
                 var firstDue = opened + (urgent ? TimeSpan.FromHours(2) : TimeSpan.FromDays(1));
@@ -118,7 +120,18 @@ public static class CaseSeeder
                     ["Sla.FirstTargetMetAt"] = status == CaseStatus.New ? null : opened + TimeSpan.FromMinutes(random.Next(240)),
                     ["Sla.NextDueAt"] = nextDue,
                     ["Sla.ResolutionDueAt"] = nextDue,
+                    ["Sla.ResolutionWarnAt"] = nextDue - TimeSpan.FromMinutes(5),
                 };
+                // The sweep's column, as SlaClock.Settle computes it from the state above.
+                var state = new SlaState
+                {
+                    FirstTargetDueAt = firstDue,
+                    FirstTargetWarnAt = firstDue - TimeSpan.FromMinutes(30),
+                    FirstTargetMetAt = (DateTimeOffset?)values["Sla.FirstTargetMetAt"],
+                    ResolutionDueAt = nextDue,
+                    ResolutionWarnAt = nextDue - TimeSpan.FromMinutes(5),
+                };
+                values["Sla.NextCheckAt"] = SlaClock.Checkpoints(state).Select(p => (DateTimeOffset?)p.At).Min();
                 caseTable.Bind(insertCase, values);
                 insertCase.ExecuteNonQuery();
                 // Every case has its opening on the timeline; one in ten has a longer history for the detail page.

@@ -3,13 +3,14 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Bench.Data;
 using WebTicketing.Bench.LoadGen;
+using Microsoft.EntityFrameworkCore;
 using WebTicketing.Core.Data;
 
 // Data-side benchmarks, in process on Core as the apps register it. Commands:
 //   directory   seeds the bench directory into a database (an app's, while it runs) and writes its maintenance codes
 //   console     fresh database, directory, N cases bulk-seeded, then the console's list and detail queries
 //   sla         fresh database with N open cases: schedule their jobs, sweep, lateness of due jobs on a running server
-//   open-cases  cases opened through CaseWorkflow with their SLA job scheduled, by several callers at once
+//   open-cases  cases opened through CaseWorkflow (SLA jobs included), by several callers at once
 if (args.Length == 0)
 {
     Console.Error.WriteLine("usage: benchdata directory|console|sla|open-cases --root DIR [options]  (see bench/README.md)");
@@ -80,48 +81,70 @@ switch (args[0])
 
         var modes = SlaBench.CompareJournalModes(root, options.Int("journal-sample", 200));
         results.Line($"- job store journal mode, {options.Int("journal-sample", 200)} jobs scheduled on a fresh store each: {string.Join("; ", modes.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Mode} {m.MsPerJob:F2} ms/job ({m.CpuMsPerJob:F2} ms CPU)")))}");
-        var (jobs, scheduling, schedulingCpu) = await SlaBench.ScheduleAllAsync(host.Services, options.Int("jobs", open), TimeSpan.FromSeconds(options.Double("schedule-budget", 120)));
-        Progress($"scheduled {jobs:N0} jobs in {scheduling.TotalSeconds:F1} s");
+        var (cases, jobs, scheduling, schedulingCpu) = await SlaBench.ScheduleAllAsync(host.Services, options.Int("jobs", open), TimeSpan.FromSeconds(options.Double("schedule-budget", 120)));
+        Progress($"scheduled {jobs:N0} jobs of {cases:N0} cases in {scheduling.TotalSeconds:F1} s");
+        var casesWanted = Math.Min(open - dueNow, options.Int("jobs", open));
         metrics["sla.schedule_ms_per_job"] = scheduling.TotalMilliseconds / jobs;
         metrics["sla.schedule_jobs"] = jobs;
         metrics["sla.schedule_cpu_ms_per_job"] = schedulingCpu.TotalMilliseconds / jobs;
-        results.Line($"- scheduling: {jobs:N0} jobs via IBackgroundJobClient.Schedule in {scheduling.TotalSeconds:F1} s ({jobs / scheduling.TotalSeconds:N0} jobs/s, {scheduling.TotalMilliseconds / jobs:F2} ms each, {schedulingCpu.TotalMilliseconds / jobs:F2} ms of it CPU{(jobs < options.Int("jobs", open) ? $"; stopped at the time budget, {open:N0} would take ≈ {scheduling.TotalSeconds / jobs * open / 60:F0} min" : "")}); load average {load()}");
+        metrics["sla.schedule_all_s"] = scheduling.TotalSeconds / cases * casesWanted;
+        results.Line($"- scheduling: {cases:N0} cases' SLA jobs ({jobs:N0} jobs: warning and due of each pending target) through the app's SlaJobScheduler in {scheduling.TotalSeconds:F1} s ({jobs / scheduling.TotalSeconds:N0} jobs/s, {scheduling.TotalMilliseconds / jobs:F3} ms each, {schedulingCpu.TotalMilliseconds / jobs:F3} ms of it CPU{(cases < casesWanted ? $"; stopped at the time budget, {casesWanted:N0} cases would take ≈ {scheduling.TotalSeconds / cases * casesWanted / 60:F0} min" : "")}); load average {load()}");
 
-        var emptySweep = new Latency("sweep with nothing due (query only)");
+        var (breached, total, sweepCpu) = await SlaBench.SweepAsync(host.Services);
+        var emptySweep = new Latency("sweep with nothing due");
         for (var i = 0; i < 10; i++)
         {
-            var (_, q, _, _) = await SlaBench.SweepAsync(host.Services, now - TimeSpan.FromDays(30));
-            emptySweep.Record(q);
+            emptySweep.Record((await SlaBench.SweepAsync(host.Services)).Total);
         }
-        var (breached, query, total, sweepCpu) = await SlaBench.SweepAsync(host.Services, DateTimeOffset.UtcNow);
+        Progress($"sweep: {breached:N0} due cases processed in {total.TotalMilliseconds:F0} ms");
         metrics["sla.sweep_empty_ms"] = emptySweep.Percentile(50);
         metrics["sla.sweep_ms"] = total.TotalMilliseconds;
         metrics["sla.sweep_due"] = breached;
         metrics["sla.sweep_cpu_ms"] = sweepCpu.TotalMilliseconds;
-        results.Line($"- sweep: finding due cases among {open:N0} open takes p50 {emptySweep.Percentile(50):F2} ms when none is due; with {breached:N0} due: query {query.TotalMilliseconds:F0} ms, whole sweep (breach flag + timeline event each) {total.TotalMilliseconds:F0} ms, {sweepCpu.TotalMilliseconds:F0} ms of it CPU");
+        results.Line($"- sweep (SlaJobs.SweepAsync, the minute job): among {open:N0} open cases, {breached:N0} due at once processed in {total.TotalMilliseconds:F0} ms ({sweepCpu.TotalMilliseconds:F0} ms CPU: timeline entry, escalation, SMS to on-call and supervisors each); with none due p50 {emptySweep.Percentile(50):F2} ms");
         await BenchHost.StopAsync(host);
 
         // A job server as the apps run it (same registration), with the jobs above still waiting in the store.
         var probes = options.Int("probes", 100);
-        var lateness = new Latency("due instant → job ran");
-        SlaProbe.Reset(lateness);
         host = await BenchHost.StartAsync(root, runJobServer: true, migrate: false);
-        var scheduler = host.Services.GetRequiredService<Hangfire.IBackgroundJobClient>();
         var start = DateTimeOffset.UtcNow;
         var random = new Random(3);
-        for (var i = 0; i < probes; i++)
+        List<int> probeIds;
+        await using (var scope = host.Services.CreateAsyncScope())
         {
-            var due = start + TimeSpan.FromMilliseconds(2_000 + random.Next(10_000));
-            Hangfire.BackgroundJobClientExtensions.Schedule<SlaProbe>(scheduler, p => p.ProbeAsync(1 + i, due.UtcTicks), due);
+            probeIds = await scope.ServiceProvider.GetRequiredService<WebTicketingDb>().Cases
+                // The last cases: the first ones were the due cases the sweep just breached.
+                .Where(c => c.Sla.NextCheckAt > start.AddMinutes(5)).OrderByDescending(c => c.Id).Select(c => c.Id).Take(probes).ToListAsync();
         }
-        var waited = Stopwatch.StartNew();
-        while (SlaProbe.Ran < probes && waited.Elapsed < TimeSpan.FromSeconds(90))
+        // The breach SMS the sweep queued are send jobs in front of the probes' jobs: measured on their own first.
+        var monitoring = host.Services.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi();
+        var backlog = monitoring.EnqueuedCount("default");
+        var drained = Stopwatch.StartNew();
+        while (monitoring.EnqueuedCount("default") + monitoring.ProcessingCount() > 0 && drained.Elapsed < TimeSpan.FromSeconds(180))
         {
             await Task.Delay(200);
         }
+        var backlogTime = drained.Elapsed;
+        Progress($"job server started; {backlog:N0} queued jobs (the sweep's SMS) done in {backlogTime.TotalSeconds:F1} s; {probeIds.Count} cases made due within 2–12 s");
+        start = DateTimeOffset.UtcNow;
+        var dueAt = probeIds.ToDictionary(id => id, _ => start + TimeSpan.FromMilliseconds(2_000 + random.Next(10_000)));
+        await SlaBench.MakeDueAsync(host.Services, dueAt.Select(d => (d.Key, d.Value)).ToList());
+        var waited = Stopwatch.StartNew();
+        Dictionary<int, DateTimeOffset> breaches = [];
+        while (breaches.Count < probeIds.Count && waited.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(200);
+            breaches = await SlaBench.BreachesAsync(host.Services, probeIds, start);
+        }
+        var lateness = new Latency("due instant → breach processed");
+        foreach (var (id, at) in breaches)
+        {
+            lateness.Record(at - dueAt[id]);
+        }
         metrics["sla.lateness_p50_s"] = lateness.Percentile(50) / 1000;
         metrics["sla.lateness_max_s"] = lateness.Max / 1000;
-        results.Line($"- due → processed: {SlaProbe.Ran}/{probes} jobs due within 2–12 s ran late by p50 {lateness.Percentile(50) / 1000:F1} s, p95 {lateness.Percentile(95) / 1000:F1} s, max {lateness.Max / 1000:F1} s (SchedulePollingInterval 5 s, QueuePollInterval 1 s as registered in Core)")
+        results.Line($"- due → breach processed: {breaches.Count}/{probeIds.Count} cases made due within 2–12 s had their breach on the timeline late by p50 {lateness.Percentile(50) / 1000:F1} s, p95 {lateness.Percentile(95) / 1000:F1} s, max {lateness.Max / 1000:F1} s (the app's own jobs on a server as registered in Core)")
+            .Line($"- job server start: {backlog:N0} queued jobs (mostly the sweep's breach SMS) done in {backlogTime.TotalSeconds:F1} s, before the probes above")
             .Line().Line($"- load average after: {load()}").Line();
         await results.FlushAsync();
         await BenchHost.StopAsync(host);
@@ -133,11 +156,11 @@ switch (args[0])
         var host = await BenchHost.StartAsync(root, runJobServer: false, migrate: true);
         await SeedDirectoryAsync(host.Services);
         var concurrency = options.Int("concurrency", 8);
-        var (opened, elapsed, cpu, latencies) = await SlaBench.OpenCasesAsync(host.Services, concurrency, TimeSpan.FromSeconds(options.Double("duration", 15)));
-        metrics["open.cases_per_s"] = opened / elapsed.TotalSeconds;
+        var (opened, opening, withJobs, cpu, latencies) = await SlaBench.OpenCasesAsync(host.Services, concurrency, TimeSpan.FromSeconds(options.Double("duration", 15)));
+        metrics["open.cases_per_s"] = opened / withJobs.TotalSeconds;
         metrics["open.p99_ms"] = latencies[0].Percentile(99);
-        results.Line($"### Cases opened in process (CaseWorkflow.OpenAsync + SLA job scheduled), {concurrency} callers").Line()
-            .Line($"- {opened:N0} cases in {elapsed.TotalSeconds:F1} s = **{opened / elapsed.TotalSeconds:F0} cases/s**, {cpu.TotalMilliseconds / Math.Max(1, opened):F1} ms CPU per case in this process; load average {load()}").Line()
+        results.Line($"### Cases opened in process (CaseWorkflow.OpenAsync, SLA jobs included), {concurrency} callers").Line()
+            .Line($"- {opened:N0} cases opened in {opening.TotalSeconds:F1} s, their SLA jobs all in the job store {withJobs.TotalSeconds:F1} s after the start = **{opened / withJobs.TotalSeconds:F0} cases/s**, {cpu.TotalMilliseconds / Math.Max(1, opened):F2} ms CPU per case in this process; load average {load()}").Line()
             .Line(Latency.Header);
         latencies.ToList().ForEach(l => results.Line(l.Row()));
         results.Line();

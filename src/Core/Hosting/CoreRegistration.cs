@@ -123,7 +123,7 @@ public static class CoreRegistration
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
         // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
-        builder.AddJobs(() => new SQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+        builder.AddJobs(() => SqliteJobStore.Create(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
         {
             QueuePollInterval = TimeSpan.FromSeconds(1),
         }));

@@ -34,6 +34,8 @@ public static class SlaRegistration
 
         builder.Services.AddSingleton<SlaClock>();
         builder.Services.AddScoped<SlaJobScheduler>();
+        builder.Services.AddSingleton<SlaJobQueue>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SlaJobQueue>());
         builder.Services.AddScoped<SlaJobs>();
         builder.Services.AddHostedService<SlaJobsStartup>();
         return builder;

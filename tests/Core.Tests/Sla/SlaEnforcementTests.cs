@@ -146,7 +146,7 @@ public sealed class SlaEnforcementTests : IAsyncLifetime
     public async Task Opening_and_every_clock_change_schedule_jobs_at_the_new_checkpoints()
     {
         var opened = await sla.OpenAsync(Severity.Critical);
-        var afterOpening = ScheduledChecks();
+        var afterOpening = await ScheduledChecks();
         Assert.Equal(
             [
                 (SlaTargetKind.StartWork, SlaCheck.Warning, Start.AddHours(1.5)),
@@ -158,20 +158,23 @@ public sealed class SlaEnforcementTests : IAsyncLifetime
 
         sla.AdvanceTo(Start.AddHours(1));
         await sla.Succeeds(w => w.ChangeStatusAsync(opened.Id, null, CaseStatus.WaitingOnCustomer, SlaHost.Staff));
-        Assert.Equal(afterOpening.Count, ScheduledChecks().Count);
+        Assert.Equal(afterOpening.Count, (await ScheduledChecks()).Count);
         sla.AdvanceTo(Start.AddHours(3));
         await sla.Succeeds(w => w.ChangeStatusAsync(opened.Id, null, CaseStatus.InProgress, SlaHost.Staff));
 
         // Three hours were left at the pause: the resolution checkpoints move by the two hours spent waiting.
         Assert.Equal(
             [(SlaTargetKind.Resolution, SlaCheck.Warning, Start.AddHours(5)), (SlaTargetKind.Resolution, SlaCheck.Breach, Start.AddHours(6))],
-            ScheduledChecks().Except(afterOpening).Order());
+            (await ScheduledChecks()).Except(afterOpening).Order());
     }
 
-    private List<(SlaTargetKind Target, SlaCheck Check, DateTimeOffset At)> ScheduledChecks() =>
-        sla.Host.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100)
+    private async Task<List<(SlaTargetKind Target, SlaCheck Check, DateTimeOffset At)>> ScheduledChecks()
+    {
+        await sla.WriteJobsAsync();
+        return sla.Host.Services.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100)
             .Select(j => ((SlaTargetKind)j.Value.Job.Args[1], (SlaCheck)j.Value.Job.Args[2], new DateTimeOffset(j.Value.EnqueueAt, TimeSpan.Zero)))
             .ToList();
+    }
 
     [Fact]
     public async Task Job_for_a_target_met_in_time_does_nothing()

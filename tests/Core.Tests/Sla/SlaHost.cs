@@ -76,6 +76,9 @@ public sealed class SlaHost(CoreTestHost host, TestDirectory directory) : IAsync
         Assert.True(result.Succeeded, result.Problem);
     }
 
+    /// <summary>Writes the SLA jobs the changes so far asked for into the job store, as the app's background writer does moments after each change.</summary>
+    public Task<int> WriteJobsAsync() => host.Services.GetRequiredService<SlaJobQueue>().WritePendingAsync();
+
     public Task<Case> LoadAsync(int caseId) =>
         host.WithDbAsync(db => db.Cases.AsNoTracking().Include(c => c.Events).SingleAsync(c => c.Id == caseId));
 

@@ -37,6 +37,7 @@ public sealed class SlaRestartTests
         {
             opened = await before.OpenAsync(Severity.Critical);
             // Warning and due of the start of work and of tier 1's budget, persisted in hangfire.db.
+            await before.WriteJobsAsync();
             scheduled = Storage(before.Host).GetMonitoringApi().ScheduledJobs(0, 100).Select(j => j.Key).ToList();
             Assert.Equal(4, scheduled.Count);
         }
