@@ -124,6 +124,44 @@ public sealed partial class CaseListTests(CaseListTests.ManyCases many) : IClass
         Assert.Equal(3, RowNumber().Matches(html).Count);
     }
 
+    [Fact]
+    public async Task Search_finds_text_inside_a_description_whatever_its_case()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+
+        var html = await client.GetStringAsync("/cases?status=all&q=ATCH+CASE+10");
+
+        // "Batch case 10" and 100..109.
+        Assert.Equal(11, RowNumber().Matches(html).Count);
+    }
+
+    [Fact]
+    public async Task Search_by_part_of_a_case_number_as_it_is_printed()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+        var number = app.Data.GlobexCase.Number;
+
+        var grouped = await client.GetStringAsync($"/cases?status=all&q={number[..4]}+{number[4..7]}");
+
+        Assert.Contains(number, RowNumber().Matches(grouped).Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
+    public async Task Two_digits_search_the_start_of_case_numbers_and_two_letters_ask_for_more()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+        var numbers = await app.WithDbAsync(db => db.Cases.Select(c => c.Number).ToListAsync());
+        var prefix = app.Data.GlobexCase.Number[..2];
+
+        var digits = await client.GetStringAsync($"/cases?status=all&q={prefix}");
+        var letters = await client.GetStringAsync("/cases?status=all&q=ba");
+
+        Assert.Equal(Math.Min(50, numbers.Count(n => n.StartsWith(prefix, StringComparison.Ordinal))), RowNumber().Matches(digits).Count);
+        Assert.DoesNotContain("q-too-short", digits);
+        Assert.Empty(RowNumber().Matches(letters));
+        Assert.Contains("id=\"q-too-short\"", letters);
+    }
+
     [GeneratedRegex("<tr data-case=\"(\\d{8})\"")]
     private static partial Regex RowNumber();
 

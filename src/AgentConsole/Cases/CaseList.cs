@@ -135,11 +135,7 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
         }
         if (filter.Q?.Trim() is { Length: > 0 } text)
         {
-            var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
-            var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            cases = digits.Length == CaseNumber.Length && digits.Length == text.Replace(" ", "").Length
-                ? cases.Where(c => c.Number == digits)
-                : cases.Where(c => EF.Functions.Like(c.Description, pattern, "\\") || (digits.Length > 0 && c.Number.StartsWith(digits)));
+            cases = cases.Matching(db, text);
         }
         return cases;
     }
