@@ -69,6 +69,28 @@ public sealed partial class CaseListTests(CaseListTests.ManyCases many) : IClass
     }
 
     [Fact]
+    public async Task Paging_through_a_search_walks_every_match_once_in_SLA_due_order()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+        var expected = await app.WithDbAsync(db => db.Cases.AsNoTracking().Where(c => c.Description.StartsWith("Batch case"))
+            .Select(c => new { c.Number, c.Id, Due = c.Sla.NextDueAt }).ToListAsync());
+        var order = expected.OrderBy(c => c.Due is null).ThenBy(c => c.Due).ThenBy(c => c.Id).Select(c => c.Number).ToList();
+
+        // The first page comes from walking the list (every timed case matches), the last ones from the search index.
+        var seen = new List<string>();
+        var url = "/cases?status=all&q=BATCH";
+        while (url is not null)
+        {
+            var html = await client.GetStringAsync(url);
+            seen.AddRange(RowNumber().Matches(html).Select(m => m.Groups[1].Value));
+            url = NextPage().Match(html) is { Success: true } next ? WebUtility.HtmlDecode(next.Groups[1].Value) : null;
+        }
+
+        Assert.Equal(128, order.Count);
+        Assert.Equal(order, seen);
+    }
+
+    [Fact]
     public async Task Customer_list_shows_only_their_organizations_cases()
     {
         using var client = await app.SignedInAsync(ConsoleData.GlobexEmail);

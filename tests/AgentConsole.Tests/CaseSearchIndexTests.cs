@@ -8,17 +8,9 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.AgentConsole.Tests;
 
 /// <summary>The search index outside the migration: created at start-up, filled from cases already there, kept in step.</summary>
-public sealed partial class CaseSearchIndexTests : IAsyncLifetime
+public sealed partial class CaseSearchIndexTests(SeededConsole console) : IClassFixture<SeededConsole>
 {
-    private readonly ConsoleApp app = new();
-
-    public async Task InitializeAsync() => await app.SeedAsync();
-
-    public Task DisposeAsync()
-    {
-        app.Dispose();
-        return Task.CompletedTask;
-    }
+    private readonly ConsoleApp app = console.App;
 
     [Fact]
     public async Task Cases_stored_before_the_index_existed_are_found_once_it_is_created_at_start_up()
@@ -35,8 +27,8 @@ public sealed partial class CaseSearchIndexTests : IAsyncLifetime
 
         await app.WithDbAsync(async db =>
         {
-            await CaseSearch.EnsureIndexAsync(db);
-            await CaseSearch.EnsureIndexAsync(db); // every start runs it: the second time changes nothing
+            await CaseIndexes.EnsureAsync(db);
+            await CaseIndexes.EnsureAsync(db); // every start runs it: the second time changes nothing
             return 0;
         });
         var after = await OpenAsync("Otro ventilador, planta 2");

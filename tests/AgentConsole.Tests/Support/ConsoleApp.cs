@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using WebTicketing.Core.Data;
 
 namespace WebTicketing.AgentConsole.Tests.Support;
@@ -11,7 +13,7 @@ namespace WebTicketing.AgentConsole.Tests.Support;
 /// The console as it runs, on a real SQLite file in a fresh folder, with the people and cases of
 /// <see cref="ConsoleData"/>. One per test class.
 /// </summary>
-public sealed partial class ConsoleApp : WebApplicationFactory<Program>
+public sealed partial class ConsoleApp(TimeProvider? time = null) : WebApplicationFactory<Program>
 {
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "webticketing-console-tests", Guid.NewGuid().ToString("n"));
 
@@ -24,7 +26,14 @@ public sealed partial class ConsoleApp : WebApplicationFactory<Program>
         .UseSetting("Storage:Root", Root)
         .UseSetting("Jobs:RunServer", "false")
         .UseSetting("Directory:SeedDemo", "false")
-        .UseSetting("Twilio:AuthToken", "test-auth-token");
+        .UseSetting("Twilio:AuthToken", "test-auth-token")
+        .ConfigureTestServices(services =>
+        {
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
+        });
 
     public async Task<ConsoleApp> SeedAsync()
     {
@@ -87,9 +96,16 @@ public static partial class FormPosting
 }
 
 /// <summary>One seeded app shared by the tests of a class (an xunit class fixture); the tests leave each other's cases alone.</summary>
-public sealed class SeededConsole : IAsyncLifetime
+public class SeededConsole : IAsyncLifetime
 {
-    public ConsoleApp App { get; } = new();
+    public SeededConsole()
+        : this(null)
+    {
+    }
+
+    protected SeededConsole(TimeProvider? time) => App = new ConsoleApp(time);
+
+    public ConsoleApp App { get; }
 
     public async Task InitializeAsync() => await App.SeedAsync();
 
@@ -98,4 +114,18 @@ public sealed class SeededConsole : IAsyncLifetime
         App.Dispose();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>A seeded app whose clock moves only when a test advances it.</summary>
+public sealed class SeededConsoleOnFakeClock : SeededConsole
+{
+    public SeededConsoleOnFakeClock()
+        : this(new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero)))
+    {
+    }
+
+    private SeededConsoleOnFakeClock(FakeTimeProvider time)
+        : base(time) => Time = time;
+
+    public FakeTimeProvider Time { get; }
 }
