@@ -64,7 +64,6 @@ public static class ConsoleIdentity
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddScoped<LoginLinks>();
-        services.AddSingleton<LocalMailbox>();
         return builder;
     }
 }

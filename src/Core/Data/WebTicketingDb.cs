@@ -33,6 +33,7 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
     public DbSet<FailedLookup> FailedLookups => Set<FailedLookup>();
     public DbSet<CallSession> CallSessions => Set<CallSession>();
     public DbSet<CaseAttachment> CaseAttachments => Set<CaseAttachment>();
+    public DbSet<LoginLinkMail> LoginLinkMails => Set<LoginLinkMail>();
 
     /// <summary>
     /// Begins a write transaction that holds this process's write gate until it is disposed. Use it when a change

@@ -13,9 +13,12 @@ namespace WebTicketing.AgentConsole.Tests.Support;
 /// The console as it runs, on a real SQLite file in a fresh folder, with the people and cases of
 /// <see cref="ConsoleData"/>. One per test class.
 /// </summary>
-public sealed partial class ConsoleApp(TimeProvider? time = null) : WebApplicationFactory<Program>
+/// <param name="root">Another app's Storage:Root: a second instance on the same database (or the same one restarted).</param>
+public sealed partial class ConsoleApp(TimeProvider? time = null, string? root = null) : WebApplicationFactory<Program>
 {
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "webticketing-console-tests", Guid.NewGuid().ToString("n"));
+    private readonly bool ownsRoot = root is null;
+
+    public string Root { get; } = root ?? Path.Combine(Path.GetTempPath(), "webticketing-console-tests", Guid.NewGuid().ToString("n"));
 
     public ConsoleData Data { get; private set; } = null!;
 
@@ -63,6 +66,10 @@ public sealed partial class ConsoleApp(TimeProvider? time = null) : WebApplicati
     {
         base.Dispose(disposing);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!ownsRoot)
+        {
+            return;
+        }
         try
         {
             System.IO.Directory.Delete(Root, recursive: true);
