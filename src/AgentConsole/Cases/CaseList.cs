@@ -35,7 +35,7 @@ public sealed class CaseListFilter
 }
 
 public sealed record CaseRow(
-    int Id, string Number, CaseStatus Status, Severity Severity, int Tier, string Organization, string Site, string Region,
+    int Id, string Number, CaseStatus Status, Severity Severity, int Tier, string Organization, string Site, int RegionId, string Region,
     string SupportGroup, string? Assignee, string Description, DateTimeOffset OpenedAt, DateTimeOffset? NextDueAt, bool Breached);
 
 public sealed record CasePage(IReadOnlyList<CaseRow> Rows, string? NextCursor);
@@ -185,7 +185,7 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
 
     private static IQueryable<CaseRow> Project(IQueryable<Case> cases) =>
         cases.Select(c => new CaseRow(
-            c.Id, c.Number, c.Status, c.Severity, c.Tier, c.Organization.Name, c.Site.Name, c.Region.Name, c.SupportGroup.Name,
+            c.Id, c.Number, c.Status, c.Severity, c.Tier, c.Organization.Name, c.Site.Name, c.RegionId, c.Region.Name, c.SupportGroup.Name,
             c.Assignee != null ? c.Assignee.Name : null,
             c.Description.Length > 120 ? c.Description.Substring(0, 120) : c.Description,
             c.OpenedAt, c.Sla.NextDueAt, c.Sla.FirstTargetBreached || c.Sla.ResolutionBreached));
