@@ -29,6 +29,13 @@ public sealed class ConsoleTime(WebTicketingDb db, CurrentUser user, IHttpContex
         return regionZones.GetValueOrDefault(regionId, TimeZoneInfo.Utc);
     }
 
+    /// <summary>The zones a login can save: every region's, and UTC.</summary>
+    public async Task<IReadOnlyList<string>> ChoicesAsync()
+    {
+        await RegionZoneAsync(0);
+        return regionZones!.Values.Select(z => z.Id).Append(TimeZoneInfo.Utc.Id).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>A case's instant in its region's zone; empty for none.</summary>
     public async Task<string> CaseAsync(DateTimeOffset? at, int regionId) =>
         at is { } instant ? Text(instant, await RegionZoneAsync(regionId)) : "";
