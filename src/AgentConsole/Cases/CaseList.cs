@@ -49,14 +49,15 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
     public const int PageSize = 50;
 
     /// <summary>How many rows of the list a text search checks one by one before it asks the search index.</summary>
-    private const int WalkLimit = 2000;
+    private const int WalkLimit = 1000;
 
     /// <summary>
-    /// Added to a column compared against a coarse value (a status, a severity, a region, a support group: each holds
+    /// Added to a column compared against a coarse value (a status, a severity: each holds
     /// a large share of all cases) so SQLite cannot pick that column's index and then sort hundreds of thousands of
     /// rows; it walks the due-time index in order instead and stops after one page. Organization and site stay on
     /// their own indexes: they are selective, and sorting their few rows is cheap. A support group has its own
-    /// (SupportGroupId, NextDueAt, Id) index (<see cref="CaseIndexes"/>), which serves both its filter and the order.
+    /// (SupportGroupId, NextDueAt, Id) index and a region its (RegionId, NextDueAt, Id) one (<see cref="CaseIndexes"/>),
+    /// which serve both the filter and the order.
     /// </summary>
     private const int Coarse = 0;
 
@@ -177,7 +178,7 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
                 cases = cases.Where(c => c.SiteId == site);
                 break;
             case CaseScope.Regional when filter.Region is { } region:
-                cases = cases.Where(c => c.RegionId + Coarse == region);
+                cases = cases.Where(c => c.RegionId == region);
                 break;
         }
         return (cases, groups);

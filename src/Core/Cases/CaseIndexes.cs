@@ -14,6 +14,8 @@ public static class CaseIndexes
     [
         // An agent's default list, "my groups, soonest due first": one keyset seek per group.
         """CREATE INDEX IF NOT EXISTS "IX_Cases_SupportGroupId_NextDueAt" ON "Cases" ("SupportGroupId", "Sla_NextDueAt", "Id")""",
+        // The regional scope, soonest due first: a small region's page is a seek, not a walk past every other region's cases.
+        """CREATE INDEX IF NOT EXISTS "IX_Cases_RegionId_NextDueAt" ON "Cases" ("RegionId", "Sla_NextDueAt", "Id")""",
         // The dashboard's open cases grouped by every dimension, read from the index alone (open statuses lead).
         """CREATE INDEX IF NOT EXISTS "IX_Cases_Dashboard" ON "Cases" ("Status", "Severity", "RegionId", "SiteId", "Sla_FirstTargetBreached", "Sla_ResolutionBreached")""",
         // The 30-day SLA compliance reads the last 30 days of openings only, from the index alone.
