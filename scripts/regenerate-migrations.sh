@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Nothing has been released, so the schema is one InitialCreate migration: rebuild it after changing the model.
+# Nothing has been released, so the schema is one InitialCreate migration per database engine: rebuild both after
+# changing the model. SQLite's set belongs to WebTicketingDb (Data/Migrations), PostgreSQL's to PostgresWebTicketingDb
+# (Data/Migrations/Postgres); neither command connects to a database.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet tool restore >/dev/null
 rm -rf src/Core/Data/Migrations
-dotnet ef migrations add InitialCreate --project src/Core --output-dir Data/Migrations
+dotnet ef migrations add InitialCreate --project src/Core --context WebTicketingDb --output-dir Data/Migrations
+dotnet ef migrations add InitialCreate --project src/Core --context PostgresWebTicketingDb --output-dir Data/Migrations/Postgres --no-build
 rm -f src/Core/design-time.db*

@@ -17,11 +17,12 @@ builder.Services.AddConsoleLocalization();
 builder.Services.AddProblemDetails();
 builder.Services.AddRazorPages();
 builder.Services.AddCaseLists();
-builder.Services.AddLiveUpdates();
+builder.Services.AddLiveUpdates(builder.Configuration);
 builder.Services.AddCallbackTasks();
 builder.Services.AddDashboard();
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseExceptionHandler("/Error");
 app.UseStatusCodePages();
 app.UseRouting();

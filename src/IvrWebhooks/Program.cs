@@ -6,7 +6,6 @@ using WebTicketing.IvrWebhooks.Voice;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddCore();
-builder.Services.AddTwilioWebhooks();
 builder.Services.AddVoice();
 builder.Services.AddProblemDetails();
 

@@ -43,7 +43,7 @@ public sealed partial class AccountTests(SeededConsole console) : IClassFixture<
         var link = await CreateLoginAsync(admin, "Olga Other", "olga@acme.test");
 
         // A second app on the same database: what a restarted process or another instance sees.
-        using var other = new ConsoleApp(root: app.Root);
+        using var other = new ConsoleApp(database: app.Database);
         using var otherAdmin = await other.SignedInAsync(ConsoleData.AdminEmail);
         var outbox = await otherAdmin.GetStringAsync("/admin/outbox");
         using var newcomer = other.Anonymous();

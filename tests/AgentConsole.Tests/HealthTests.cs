@@ -1,17 +1,20 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WebTicketing.Core.Data;
+using WebTicketing.Testing;
 
 namespace WebTicketing.AgentConsole.Tests;
 
-public sealed class HealthTests : IDisposable
+public sealed class HealthTests : IAsyncLifetime
 {
-    private readonly string root = Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+    private readonly TestDatabase database = TestDatabase.Create();
     private readonly WebApplicationFactory<Program> factory;
 
     public HealthTests() =>
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web
-            .UseSetting("Storage:Root", root)
+            .UseTestDatabase(database)
             .UseSetting("Jobs:RunServer", "false")
             .UseSetting("Directory:SeedDemo", "false"));
 
@@ -24,8 +27,15 @@ public sealed class HealthTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
-        Assert.True(File.Exists(Path.Combine(root, "webticketing.db")));
+        await using var scope = factory.Services.CreateAsyncScope();
+        Assert.Empty(await scope.ServiceProvider.GetRequiredService<WebTicketingDb>().Database.GetPendingMigrationsAsync());
     }
 
-    public void Dispose() => factory.Dispose();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await factory.DisposeAsync();
+        await database.DisposeAsync();
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using WebTicketing.AgentConsole.Accounts;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
+using WebTicketing.Core.Hosting;
 
 namespace WebTicketing.AgentConsole.Live;
 
@@ -11,9 +12,9 @@ public static class LiveUpdates
 {
     public const string HubPath = "/hubs/cases";
 
-    public static IServiceCollection AddLiveUpdates(this IServiceCollection services)
+    public static IServiceCollection AddLiveUpdates(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSignalR();
+        services.AddSignalR().AddRealtimeBackplane(configuration);
         services.AddHostedService<CaseChangeBroadcaster>();
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace WebTicketing.Core.Data;
@@ -10,18 +11,47 @@ namespace WebTicketing.Core.Data;
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
     private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    private const int SqliteReadOnly = 8;
+    private const int Attempts = 20;
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(25);
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = Pragmas;
+                command.ExecuteNonQuery();
+                return;
+            }
+            catch (SqliteException e) when (IsTransient(e, attempt))
+            {
+                Thread.Sleep(Pause);
+            }
+        }
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = Pragmas;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            catch (SqliteException e) when (IsTransient(e, attempt))
+            {
+                await Task.Delay(Pause, cancellationToken);
+            }
+        }
     }
+
+    // Two processes opening a brand-new database at once (both apps starting on an empty Storage:Root) can see
+    // SQLITE_READONLY while the other sets up the WAL index; SQLite documents it as transient, to be retried.
+    private static bool IsTransient(SqliteException e, int attempt) => e.SqliteErrorCode == SqliteReadOnly && attempt < Attempts;
 }

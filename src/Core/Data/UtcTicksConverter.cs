@@ -5,3 +5,7 @@ namespace WebTicketing.Core.Data;
 public sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
     value => value.UtcTicks,
     ticks => new DateTimeOffset(ticks, TimeSpan.Zero));
+
+public sealed class UtcInstantConverter() : ValueConverter<DateTimeOffset, DateTimeOffset>(
+    value => value.ToUniversalTime(),
+    value => value);

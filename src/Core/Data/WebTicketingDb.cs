@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -8,10 +9,23 @@ using WebTicketing.Core.Telephony;
 
 namespace WebTicketing.Core.Data;
 
-public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, WriteGate writeGate)
-    : IdentityDbContext<UserAccount>(options)
+/// <summary>
+/// The database. This type is the SQLite context and owns the migrations in <c>Data/Migrations</c>;
+/// <see cref="PostgresWebTicketingDb"/> derives from it only to own a second migration set.
+/// </summary>
+public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKeyContext
 {
     private readonly List<Action> whenCommitted = [];
+    private readonly WriteGate writeGate;
+
+    public WebTicketingDb(DbContextOptions<WebTicketingDb> options, WriteGate writeGate)
+        : this((DbContextOptions)options, writeGate)
+    {
+    }
+
+    /// <summary>For a provider-specific context type: EF needs the options typed for that type.</summary>
+    protected WebTicketingDb(DbContextOptions options, WriteGate writeGate)
+        : base(options) => this.writeGate = writeGate;
 
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<Organization> Organizations => Set<Organization>();
@@ -34,6 +48,8 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
     public DbSet<CallSession> CallSessions => Set<CallSession>();
     public DbSet<CaseAttachment> CaseAttachments => Set<CaseAttachment>();
     public DbSet<LoginLinkMail> LoginLinkMails => Set<LoginLinkMail>();
+    /// <summary>The keys behind sign-in cookies and antiforgery tokens, shared so any instance reads another's cookie.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
     /// Begins a write transaction that holds this process's write gate until it is disposed. Use it when a change
@@ -51,6 +67,19 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
         {
             entered.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Inside a write transaction: waits until no other transaction that took <paramref name="lockKey"/> is open, on
+    /// any instance, so a check-then-write (is the directory empty?) decides alone. SQLite's writers already take turns
+    /// (a write transaction begins IMMEDIATE); PostgreSQL's do not, so a transaction-scoped advisory lock makes them.
+    /// </summary>
+    public async Task TakeTurnAsync(long lockKey, CancellationToken cancellationToken = default)
+    {
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", cancellationToken);
         }
     }
 
@@ -132,6 +161,13 @@ public sealed class WebTicketingDb(DbContextOptions<WebTicketingDb> options, Wri
             // SQLite has no instant type: store UTC ticks so comparisons and ORDER BY work in SQL, whatever the offset.
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
             configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+        else
+        {
+            // timestamptz stores instants, but Npgsql refuses to write an offset other than zero; converting first
+            // accepts what SQLite accepts (a due time computed in a region's local offset, say).
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcInstantConverter>();
+            configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<UtcInstantConverter>();
         }
     }
 

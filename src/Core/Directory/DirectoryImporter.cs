@@ -13,6 +13,9 @@ namespace WebTicketing.Core.Directory;
 /// </summary>
 public sealed class DirectoryImporter(WebTicketingDb db, IPasswordHasher<UserAccount> passwordHasher, ILookupNormalizer normalizer)
 {
+    /// <summary>Imports take turns across instances: the two apps both seed the demo on a new database's first start.</summary>
+    private const long ImportLock = 0x4469726563746F72;
+
     public async Task<DirectoryImportResult> ImportAsync(string json, DirectoryImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DirectoryImportOptions();
@@ -33,6 +36,7 @@ public sealed class DirectoryImporter(WebTicketingDb db, IPasswordHasher<UserAcc
         // Existing rows are read inside the write transaction: an import running at the same time in the other app
         // (both seed the demo on first start) is either wholly before or wholly after this one.
         await using var transaction = await db.BeginWriteAsync(cancellationToken);
+        await db.TakeTurnAsync(ImportLock, cancellationToken);
         if (options.OnlyIntoEmptyDirectory && await db.Organizations.AnyAsync(cancellationToken))
             return DirectoryImportResult.NotEmpty;
         var upsert = await DirectoryUpsert.LoadAsync(db, passwordHasher, normalizer, cancellationToken);

@@ -1,4 +1,8 @@
 using Hangfire;
+using Hangfire.Common;
+using Microsoft.AspNetCore.DataProtection;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
@@ -7,7 +11,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Directory;
@@ -28,21 +34,23 @@ public static class CoreRegistration
             .ValidateOnStart();
         services.AddOptions<DatabaseOptions>().BindConfiguration("Database").ValidateOnStart();
         services.TryAddTimeProvider();
+        services.AddKnownProxies();
 
         var storage = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var database = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
-        if (database.Provider != DatabaseProvider.Sqlite)
-        {
-            throw new OptionsValidationException("Database:Provider", typeof(DatabaseOptions),
-                [$"Database:Provider '{database.Provider}' is not supported yet; use Sqlite."]);
-        }
         System.IO.Directory.CreateDirectory(storage.FullRoot);
-        var connectionString = SqliteConnectionString(builder.Configuration, storage);
+        switch (database.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                builder.AddPostgres();
+                break;
+            default:
+                builder.AddSqlite(storage);
+                break;
+        }
 
-        services.AddSingleton(new WriteGate(serialize: true));
-        services.AddDbContext<WebTicketingDb>(options => options
-            .UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas()));
+        // Cookies and antiforgery tokens must read on every instance and survive restarts: the keys live in the database.
+        services.AddDataProtection().SetApplicationName("WebTicketing").PersistKeysToDbContext<WebTicketingDb>();
         services.AddScoped<CaseWorkflow>();
         builder.AddDirectory();
         services.AddScoped<LookupGuard>();
@@ -57,7 +65,6 @@ public static class CoreRegistration
         services.AddHealthChecks().AddDbContextCheck<WebTicketingDb>("database");
 
         builder.AddSms();
-        builder.AddJobs(storage);
         builder.AddSla();
         builder.AddTelemetry();
         return builder;
@@ -108,26 +115,85 @@ public static class CoreRegistration
         }
     }
 
-    private static void AddJobs(this IHostApplicationBuilder builder, StorageOptions storage)
+    /// <summary>One machine: the database and the job store are files under <c>Storage:Root</c>.</summary>
+    private static void AddSqlite(this IHostApplicationBuilder builder, StorageOptions storage)
+    {
+        var connectionString = SqliteConnectionString(builder.Configuration, storage);
+        builder.Services.AddSingleton(new WriteGate(serialize: true));
+        builder.Services.AddDbContext<WebTicketingDb>(options => options
+            .UseSqlite(connectionString)
+            .AddInterceptors(new SqlitePragmas()));
+        // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
+        builder.AddJobs(() => new SQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
+        {
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        }));
+    }
+
+    /// <summary>
+    /// Several instances of each app on one PostgreSQL: row locks replace the write gate, and the jobs live in the same
+    /// database (schema <c>hangfire</c>), where Hangfire's distributed locks make each job run on one instance.
+    /// </summary>
+    private static void AddPostgres(this IHostApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("WebTicketing");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new OptionsValidationException("ConnectionStrings:WebTicketing", typeof(DatabaseOptions),
+                ["ConnectionStrings:WebTicketing is required when Database:Provider is Postgres."]);
+        }
+        builder.Services.AddSingleton(new WriteGate(serialize: false));
+        builder.Services.AddDbContext<WebTicketingDb, PostgresWebTicketingDb>(options => options
+            .UseNpgsql(connectionString)
+            .UseCaseInsensitiveLike());
+        builder.AddJobs(() => PostgresJobStore(connectionString));
+    }
+
+    private static PostgreSqlStorage PostgresJobStore(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions { SchemaName = "hangfire", QueuePollInterval = TimeSpan.FromSeconds(1) };
+        // Creating the storage installs or upgrades its schema. Instances starting together raced on that DDL
+        // ("could not find tuple for constraint"), so they take turns under a PostgreSQL advisory lock.
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({JobStoreInstallLock})", connection))
+        {
+            take.ExecuteNonQuery();
+        }
+        try
+        {
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+        }
+        finally
+        {
+            using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({JobStoreInstallLock})", connection);
+            release.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Any fixed number, the same in every instance.</summary>
+    private const long JobStoreInstallLock = 0x5765625469636B;
+
+    private static void AddJobs(this IHostApplicationBuilder builder, Func<JobStorage> createStorage)
     {
         builder.Services.AddHangfire((services, configuration) => configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
+            .UseLogProvider(new JobLogging(services.GetRequiredService<ILoggerFactory>()))
             .UseStorage(services.GetRequiredService<JobStorage>()));
         // Registered after AddHangfire so it wins: Hangfire would otherwise hand out the static JobStorage.Current,
-        // which another host in the same process (parallel tests) may have just replaced.
-        // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
-        builder.Services.AddSingleton<JobStorage>(_ => new SQLiteStorage(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
-        {
-            QueuePollInterval = TimeSpan.FromSeconds(1),
-        }));
+        // which another host in the same process (a second instance in a test) may have just replaced.
+        builder.Services.AddSingleton(_ => createStorage());
         if (builder.Configuration.GetValue("Jobs:RunServer", true))
         {
             builder.Services.AddHangfireServer(options =>
             {
                 options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", 4);
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+                // This server's own filters on top of Hangfire's global ones (retries, states): GlobalJobFilters is
+                // static, and two hosts in one process (tests, a CLI beside an app) would each add the filter again.
+                options.FilterProvider = new JobFilterProviderCollection(JobFilterProviders.Providers, new JobFilterCollection { new JobTracing() });
             });
         }
     }

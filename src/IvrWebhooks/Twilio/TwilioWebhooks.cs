@@ -1,18 +1,7 @@
-using Microsoft.AspNetCore.HttpOverrides;
-
 namespace WebTicketing.IvrWebhooks.Twilio;
 
 public static class TwilioWebhooks
 {
-    /// <summary>Forwarded headers so that, behind a proxy, the signature is checked against the URL Twilio called.</summary>
-    public static IServiceCollection AddTwilioWebhooks(this IServiceCollection services) =>
-        services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
-            // The proxy in front of the app is ours but its address is not known here: the deployment section of
-            // README says to restrict KnownProxies/KnownNetworks to it. Loopback stays trusted by default.
-        });
-
     /// <summary>
     /// The group every Twilio webhook lives in: signature checked first; antiforgery off, because these are
     /// server-to-server form posts from Twilio, authenticated by the signature rather than a browser token.

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using WebTicketing.Core.Directory;
+using WebTicketing.Testing;
 
 namespace WebTicketing.AgentConsole.Tests.Directory;
 
@@ -36,7 +37,7 @@ public sealed class ImportCommandTests : IDisposable
         return (long)command.ExecuteScalar()!;
     }
 
-    [Fact]
+    [SqliteOnlyFact] // the command's default database: the SQLite file under Storage:Root
     public async Task Import_command_loads_the_file_into_the_database_under_storage_root_and_exits_zero()
     {
         var file = await WriteDemoFileAsync();
@@ -48,7 +49,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(7, Count("AspNetUsers"));
     }
 
-    [Fact]
+    [SqliteOnlyFact] // the command's default database: the SQLite file under Storage:Root
     public async Task Import_command_refuses_demo_passwords_in_production_and_writes_nothing()
     {
         var file = await WriteDemoFileAsync();

@@ -6,19 +6,22 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebTicketing.Core.Data;
+using WebTicketing.Testing;
 
 namespace WebTicketing.AgentConsole.Tests.Support;
 
 /// <summary>
-/// The console as it runs, on a real SQLite file in a fresh folder, with the people and cases of
+/// The console as it runs, on a real database of its own (a SQLite file in a fresh folder, or PostgreSQL when
+/// WEBTICKETING_TEST_POSTGRES is set), with the people and cases of
 /// <see cref="ConsoleData"/>. One per test class.
 /// </summary>
-/// <param name="root">Another app's Storage:Root: a second instance on the same database (or the same one restarted).</param>
-public sealed partial class ConsoleApp(TimeProvider? time = null, string? root = null) : WebApplicationFactory<Program>
+/// <param name="database">Another app's database: a second instance on it (or the same one restarted).</param>
+public sealed partial class ConsoleApp(TimeProvider? time = null, TestDatabase? database = null) : WebApplicationFactory<Program>
 {
-    private readonly bool ownsRoot = root is null;
+    private readonly bool ownsDatabase = database is null;
 
-    public string Root { get; } = root ?? Path.Combine(Path.GetTempPath(), "webticketing-console-tests", Guid.NewGuid().ToString("n"));
+    public TestDatabase Database { get; } = database ?? TestDatabase.Create();
+    public string Root => Database.Root;
 
     public ConsoleData Data { get; private set; } = null!;
 
@@ -26,7 +29,7 @@ public sealed partial class ConsoleApp(TimeProvider? time = null, string? root =
         .UseEnvironment("Testing")
         // Outside Development the host would look for published files; the build's manifest points at the sources.
         .UseStaticWebAssets()
-        .UseSetting("Storage:Root", Root)
+        .UseTestDatabase(Database)
         .UseSetting("Jobs:RunServer", "false")
         .UseSetting("Directory:SeedDemo", "false")
         .UseSetting("Twilio:AuthToken", "test-auth-token")
@@ -65,18 +68,9 @@ public sealed partial class ConsoleApp(TimeProvider? time = null, string? root =
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (!ownsRoot)
+        if (ownsDatabase)
         {
-            return;
-        }
-        try
-        {
-            System.IO.Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A connection finalized late still holds the file: the temp folder is cleaned eventually.
+            Database.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Hosting;
 using WebTicketing.Core.Tests.Support;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Directory;
 
@@ -32,9 +33,9 @@ public sealed class DemoSeedingTests
     [Fact]
     public async Task Both_apps_starting_at_once_on_a_new_database_load_the_demo_once()
     {
-        var root = CoreTestHost.NewRoot();
+        await using var database = TestDatabase.Create();
 
-        var hosts = await Task.WhenAll(CoreTestHost.StartAsync(SeedDemo, root: root), CoreTestHost.StartAsync(SeedDemo, root: root));
+        var hosts = await Task.WhenAll(CoreTestHost.StartAsync(SeedDemo, sharedDatabase: database), CoreTestHost.StartAsync(SeedDemo, sharedDatabase: database));
 
         Assert.Equal(3, await OrganizationCountAsync(hosts[0]));
         var demo = JsonNode.Parse(DemoDirectory.Read())!;

@@ -2,13 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Tests.Support;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Directory;
 
 /// <summary>The import command as the console runs it, in-process, on its own database folder.</summary>
 public sealed class DirectoryCliTests : IAsyncLifetime
 {
-    private readonly string root = CoreTestHost.NewRoot();
+    private readonly TestDatabase database = TestDatabase.Create();
     private readonly string folder = Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
     private readonly StringWriter output = new();
     private readonly StringWriter error = new();
@@ -19,21 +20,17 @@ public sealed class DirectoryCliTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var path in new[] { root, folder })
+        await database.DisposeAsync();
+        try
         {
-            try
-            {
-                System.IO.Directory.Delete(path, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A connection still finalizing: the OS cleans the temp folder eventually.
-            }
+            System.IO.Directory.Delete(folder, recursive: true);
         }
-        return Task.CompletedTask;
+        catch (IOException)
+        {
+            // A file still open: the OS cleans the temp folder eventually.
+        }
     }
 
     private async Task<string> WriteFileAsync(string json)
@@ -44,14 +41,21 @@ public sealed class DirectoryCliTests : IAsyncLifetime
     }
 
     private Task<int> RunAsync(string environment, params string[] args) =>
-        DirectoryCli.RunAsync([.. args, "--Storage:Root", root],
+        DirectoryCli.RunAsync([.. args, .. database.Settings.SelectMany(setting => new[] { $"--{setting.Key}", setting.Value! })],
             configurationArgs => Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = configurationArgs, EnvironmentName = environment }),
             builder => builder.Build(), output, error);
 
     private async Task<List<string>> OrganizationCodesAsync()
     {
-        await using var host = await CoreTestHost.StartAsync(root: root);
+        await using var host = await CoreTestHost.StartAsync(sharedDatabase: database);
         return await host.WithDbAsync(db => db.Organizations.Select(o => o.Code).OrderBy(c => c).ToListAsync());
+    }
+
+    /// <summary>How the command names the database it wrote to: a file path on SQLite, the server on PostgreSQL.</summary>
+    private async Task<string> DataSourceAsync()
+    {
+        await using var host = await CoreTestHost.StartAsync(sharedDatabase: database);
+        return await host.WithDbAsync(db => Task.FromResult(db.Database.GetDbConnection().DataSource));
     }
 
     [Fact]
@@ -63,7 +67,7 @@ public sealed class DirectoryCliTests : IAsyncLifetime
 
         Assert.Equal(DirectoryCli.Imported, exit);
         Assert.Empty(error.ToString());
-        Assert.Contains(Path.Combine(root, "webticketing.db"), output.ToString(), StringComparison.Ordinal);
+        Assert.Contains(await DataSourceAsync(), output.ToString(), StringComparison.Ordinal);
         Assert.Equal(["hospital", "valle"], await OrganizationCodesAsync());
     }
 
@@ -95,7 +99,7 @@ public sealed class DirectoryCliTests : IAsyncLifetime
         var lines = error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("$.organizations[1].sites[0].region: unknown region 'xx'", lines[0]);
         Assert.StartsWith("$.agents[0].email: ", lines[1], StringComparison.Ordinal);
-        Assert.EndsWith("2 problem(s); nothing was written to " + Path.Combine(root, "webticketing.db") + ".", lines[2], StringComparison.Ordinal);
+        Assert.EndsWith("2 problem(s); nothing was written to " + await DataSourceAsync() + ".", lines[2], StringComparison.Ordinal);
         Assert.Empty(output.ToString());
         Assert.Empty(await OrganizationCodesAsync());
     }

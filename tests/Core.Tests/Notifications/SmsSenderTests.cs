@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Notifications;
 using WebTicketing.Core.Tests.Support;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Notifications;
 
@@ -14,6 +15,7 @@ public sealed class SmsSenderTests : IAsyncLifetime
 {
     private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     private readonly TwilioApiStub twilio = new();
+    private readonly TestDatabase database = TestDatabase.Create();
     private CoreTestHost host = null!;
     private TestDirectory directory = null!;
 
@@ -23,11 +25,16 @@ public sealed class SmsSenderTests : IAsyncLifetime
         directory = await host.WithDbAsync(TestDirectory.SeedAsync);
     }
 
-    public async Task DisposeAsync() => await host.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await host.DisposeAsync();
+        await database.DisposeAsync();
+    }
 
     private const string TwilioModeLive = "Live";
 
-    private Task<CoreTestHost> StartAsync(string mode, string? root = null) =>
+    /// <summary>This test's app, or (called again) a second app or a restart on the same database.</summary>
+    private Task<CoreTestHost> StartAsync(string mode) =>
         CoreTestHost.StartAsync(builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -38,7 +45,7 @@ public sealed class SmsSenderTests : IAsyncLifetime
                 ["Twilio:PublicBaseUrl"] = "https://support.example.test",
             });
             builder.Services.AddHttpClient(TwilioMessages.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => twilio);
-        }, root: root, time: host?.Time);
+        }, sharedDatabase: database, time: host?.Time);
 
     private async Task<Case> OpenCaseAsync()
     {
@@ -112,7 +119,7 @@ public sealed class SmsSenderTests : IAsyncLifetime
             twilio.Accepts($"SM{i:d32}");
         }
         // The console and the IVR app each run a Hangfire server on the same database: two processes, two write gates.
-        await using var otherApp = await StartAsync(TwilioModeLive, host.Root);
+        await using var otherApp = await StartAsync(TwilioModeLive);
 
         await Task.WhenAll(DispatchAsync(), DispatchAsync(otherApp), DispatchAsync(), DispatchAsync(otherApp));
 
@@ -248,7 +255,7 @@ public sealed class SmsSenderTests : IAsyncLifetime
             .SetProperty(m => m.Attempts, 1)
             .SetProperty(m => m.NextAttemptAt, CoreTestHost.Start.AddMinutes(5))));
         host.Stop();
-        host = await StartAsync(TwilioModeLive, host.Root);
+        host = await StartAsync(TwilioModeLive);
         return message;
     }
 
@@ -313,7 +320,7 @@ public sealed class SmsSenderTests : IAsyncLifetime
     public async Task In_local_mode_a_message_is_delivered_to_the_local_outbox_and_twilio_is_never_called()
     {
         host.Stop();
-        host = await StartAsync("Local", host.Root);
+        host = await StartAsync("Local");
         var @case = await OpenCaseAsync();
         var message = await QueuedMessageAsync();
 

@@ -5,6 +5,7 @@ using WebTicketing.Core.Cases;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Sla;
 using WebTicketing.Core.Tests.Support;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Sla;
 
@@ -255,7 +256,7 @@ public sealed class SlaEnforcementTests : IAsyncLifetime
         Assert.Equal(0, await SweepAsync());
     }
 
-    [Fact]
+    [SqliteOnlyFact]
     public async Task Sweep_query_reads_the_due_index_instead_of_scanning_cases()
     {
         var plan = await sla.Host.WithDbAsync(async db =>

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Sla;
 using WebTicketing.Core.Tests.Support;
+using static WebTicketing.Core.Tests.Support.BackgroundServer;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Sla;
 
@@ -27,51 +29,43 @@ public sealed class SlaRestartTests
     [Fact]
     public async Task Breach_due_while_the_apps_were_stopped_is_processed_at_start_exactly_once()
     {
-        var root = CoreTestHost.NewRoot();
-        try
+        await using var database = TestDatabase.Create();
+        Case opened;
+        List<string> scheduled;
+        var beforeHost = await CoreTestHost.StartAsync(sharedDatabase: database);
+        await using (var before = await SlaHost.AttachAsync(beforeHost, await beforeHost.WithDbAsync(TestDirectory.SeedAsync)))
         {
-            Case opened;
-            List<string> scheduled;
-            var beforeHost = await CoreTestHost.StartAsync(root: root);
-            await using (var before = await SlaHost.AttachAsync(beforeHost, await beforeHost.WithDbAsync(TestDirectory.SeedAsync)))
-            {
-                opened = await before.OpenAsync(Severity.Critical);
-                // Warning and due of the start of work and of tier 1's budget, persisted in hangfire.db.
-                scheduled = Storage(before.Host).GetMonitoringApi().ScheduledJobs(0, 100).Select(j => j.Key).ToList();
-                Assert.Equal(4, scheduled.Count);
-            }
-
-            // Stopped for two and a half hours: the 2 h start of work passed while nothing ran.
-            var after = new SlaHost(
-                await CoreTestHost.StartAsync(settings: new Dictionary<string, string?> { ["Jobs:RunServer"] = "true" }, root: root, now: Start.AddHours(2.5)),
-                null!);
-            await using (after)
-            {
-                await after.Host.RunAsync();
-                await Eventually(async () => (await after.LoadAsync(opened.Id)).Sla.FirstTargetBreached);
-
-                // The jobs scheduled before the stop survived it. Their instants (2 March 2026) are in the real past, so
-                // the server enqueues them at once: they run after or alongside the start-up sweep and find nothing to do.
-                var storage = Storage(after.Host);
-                await Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
-                // Delivered twice, as Hangfire may after a crash: still nothing more.
-                var client = after.Host.Services.GetRequiredService<IBackgroundJobClient>();
-                foreach (var id in scheduled)
-                {
-                    Assert.True(client.Requeue(id));
-                }
-                await Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
-
-                var stored = await after.LoadAsync(opened.Id);
-                Assert.Single(stored.Events, e => e.Kind == CaseEventKind.SlaBreached);
-                Assert.DoesNotContain(stored.Events, e => e.Kind == CaseEventKind.SlaWarning);
-                Assert.Equal([SlaHost.NetworkTier1, SlaHost.SupervisorPhone], (await after.OutboxAsync(opened.Id)).Select(m => m.To));
-            }
+            opened = await before.OpenAsync(Severity.Critical);
+            // Warning and due of the start of work and of tier 1's budget, persisted in hangfire.db.
+            scheduled = Storage(before.Host).GetMonitoringApi().ScheduledJobs(0, 100).Select(j => j.Key).ToList();
+            Assert.Equal(4, scheduled.Count);
         }
-        finally
+
+        // Stopped for two and a half hours: the 2 h start of work passed while nothing ran.
+        var after = new SlaHost(
+            await CoreTestHost.StartAsync(settings: new Dictionary<string, string?> { ["Jobs:RunServer"] = "true" }, sharedDatabase: database, now: Start.AddHours(2.5)),
+            null!);
+        await using (after)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            System.IO.Directory.Delete(root, recursive: true);
+            await after.Host.RunAsync();
+            await Eventually(async () => (await after.LoadAsync(opened.Id)).Sla.FirstTargetBreached);
+
+            // The jobs scheduled before the stop survived it. Their instants (2 March 2026) are in the real past, so
+            // the server enqueues them at once: they run after or alongside the start-up sweep and find nothing to do.
+            var storage = Storage(after.Host);
+            await Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
+            // Delivered twice, as Hangfire may after a crash: still nothing more.
+            var client = after.Host.Services.GetRequiredService<IBackgroundJobClient>();
+            foreach (var id in scheduled)
+            {
+                Assert.True(client.Requeue(id));
+            }
+            await Eventually(() => Task.FromResult(scheduled.All(id => StateOf(storage, id) == "Succeeded")));
+
+            var stored = await after.LoadAsync(opened.Id);
+            Assert.Single(stored.Events, e => e.Kind == CaseEventKind.SlaBreached);
+            Assert.DoesNotContain(stored.Events, e => e.Kind == CaseEventKind.SlaWarning);
+            Assert.Equal([SlaHost.NetworkTier1, SlaHost.SupervisorPhone], (await after.OutboxAsync(opened.Id)).Select(m => m.To));
         }
     }
 
@@ -94,16 +88,5 @@ public sealed class SlaRestartTests
     {
         using var connection = storage.GetConnection();
         return connection.GetJobData(jobId)?.State;
-    }
-
-    /// <summary>Waits for the real server's workers; the condition, not a delay, ends the wait.</summary>
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The Hangfire server did not get there within 30 s.");
-            await Task.Delay(100);
-        }
     }
 }

@@ -4,68 +4,68 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Hosting;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Support;
 
 /// <summary>
-/// Core as the apps register it, on a real SQLite file in a fresh folder, with a clock the test moves.
+/// Core as the apps register it, on a real database of its own (a SQLite file in a fresh folder, or a fresh
+/// PostgreSQL database when WEBTICKETING_TEST_POSTGRES is set), with a clock the test moves.
 /// One per test class; nothing is shared between classes.
 /// </summary>
 public sealed class CoreTestHost : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
 
-    private readonly bool ownsRoot;
+    private readonly bool ownsDatabase;
     private bool started;
 
-    private CoreTestHost(IHost host, string root, FakeTimeProvider time, bool ownsRoot)
+    private CoreTestHost(IHost host, TestDatabase database, bool ownsDatabase, FakeTimeProvider time)
     {
         Host = host;
-        Root = root;
+        Database = database;
+        this.ownsDatabase = ownsDatabase;
         Time = time;
-        this.ownsRoot = ownsRoot;
     }
 
     public IHost Host { get; }
-    public string Root { get; }
+    public TestDatabase Database { get; }
+    public string Root => Database.Root;
     public FakeTimeProvider Time { get; }
     public IServiceProvider Services => Host.Services;
 
     /// <param name="settings">Configuration read before Core registers itself (e.g. <c>Jobs:RunServer</c>, <c>Sla:...</c>).</param>
-    /// <param name="root">An earlier host's <see cref="Root"/> to restart on the same data, as a restarted app would; the caller deletes it.</param>
+    /// <param name="sharedDatabase">
+    /// Another host's <see cref="Database"/>: a second instance of the same deployment, or the same app restarted on
+    /// its data. The caller disposes it.
+    /// </param>
     /// <param name="now">Where a new clock starts; <see cref="Start"/> by default.</param>
     /// <param name="time">The clock to carry over on a restart.</param>
     public static async Task<CoreTestHost> StartAsync(
         Action<HostApplicationBuilder>? configure = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        string? root = null,
+        TestDatabase? sharedDatabase = null,
         DateTimeOffset? now = null,
         FakeTimeProvider? time = null)
     {
-        var ownsRoot = root is null;
-        root ??= NewRoot();
+        var database = sharedDatabase ?? TestDatabase.Create();
         time ??= new FakeTimeProvider(now ?? Start);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(database.Settings);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Storage:Root"] = root,
             ["Jobs:RunServer"] = "false",
             ["Twilio:AuthToken"] = "test-auth-token",
             ["Directory:SeedDemo"] = "false",
         });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddCore();
         configure?.Invoke(builder);
         var host = builder.Build();
         await host.Services.InitializeDatabaseAsync();
-        return new CoreTestHost(host, root, time, ownsRoot);
+        return new CoreTestHost(host, database, ownsDatabase: sharedDatabase is null, time);
     }
-
-    public static string NewRoot() => Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
 
     /// <summary>Runs the hosted services (the Hangfire server when <c>Jobs:RunServer</c> is true, the SLA start-up sweep).</summary>
     public async Task RunAsync()
@@ -82,7 +82,7 @@ public sealed class CoreTestHost : IAsyncDisposable
         return await work(scope.ServiceProvider.GetRequiredService<WebTicketingDb>());
     }
 
-    /// <summary>Stops the host as a crash would leave things: the data stays for the next host on the same root.</summary>
+    /// <summary>Stops the host as a crash would leave things: the data stays for the next host on the same database.</summary>
     public void Stop()
     {
         Host.Dispose();
@@ -97,17 +97,9 @@ public sealed class CoreTestHost : IAsyncDisposable
         }
         Host.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (!ownsRoot)
+        if (ownsDatabase)
         {
-            return;
-        }
-        try
-        {
-            System.IO.Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a finalizing connection: the temp folder is cleaned by the OS eventually.
+            await Database.DisposeAsync();
         }
     }
 }

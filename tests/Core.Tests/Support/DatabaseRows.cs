@@ -15,7 +15,9 @@ public static class DatabaseRows
         await using (var list = connection.CreateCommand())
         {
             // Ordinary tables only: the case search index (a virtual table and its shadow tables) is derived from Cases.
-            list.CommandText = "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name";
+            list.CommandText = db.Database.IsSqlite()
+                ? "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync())
                 tables.Add(reader.GetString(0));
@@ -25,10 +27,14 @@ public static class DatabaseRows
         {
             dump.AppendLine($"# {table}");
             await using var select = connection.CreateCommand();
-            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            select.CommandText = $"SELECT * FROM \"{table}\"";
             await using var reader = await select.ExecuteReaderAsync();
+            var rows = new List<string>();
             while (await reader.ReadAsync())
-                dump.AppendLine(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Cell(reader, i))));
+                rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => Cell(reader, i))));
+            // Neither engine promises an order without ORDER BY, and no column is common to every table.
+            rows.Sort(StringComparer.Ordinal);
+            rows.ForEach(row => dump.AppendLine(row));
         }
         return dump.ToString();
     });

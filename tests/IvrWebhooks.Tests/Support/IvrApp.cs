@@ -5,13 +5,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WebTicketing.Core.Data;
 using WebTicketing.IvrWebhooks.DevPhone;
+using WebTicketing.Testing;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
 namespace WebTicketing.IvrWebhooks.Tests.Support;
 
 /// <summary>
-/// The IVR app over a real SQLite file, with a clock the test moves and Twilio's side played by signed requests.
+/// The IVR app over a real database of its own (SQLite, or PostgreSQL when WEBTICKETING_TEST_POSTGRES is set), with a clock the test moves and Twilio's side played by signed requests.
 /// Hangfire keeps static state, so this assembly runs its test classes one at a time.
 /// </summary>
 public sealed class IvrApp : WebApplicationFactory<Program>
@@ -22,27 +23,31 @@ public sealed class IvrApp : WebApplicationFactory<Program>
 
     private readonly string environment;
     private readonly Dictionary<string, string?> settings;
+    private bool ownsDatabase;
 
-    public IvrApp(string? root = null, FakeTimeProvider? time = null, string environment = "Testing", Dictionary<string, string?>? settings = null, bool kestrel = false)
+    /// <param name="database">Another app's database, to play a second instance of the deployment; the caller disposes it.</param>
+    public IvrApp(TestDatabase? database = null, FakeTimeProvider? time = null, string environment = "Testing", Dictionary<string, string?>? settings = null, bool kestrel = false)
     {
+        ownsDatabase = database is null;
         if (kestrel)
         {
             // A real socket, for the browser: the in-memory test server cannot be reached from outside the process.
             UseKestrel(0);
         }
-        Root = root ?? Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+        Database = database ?? TestDatabase.Create();
         Time = time ?? new FakeTimeProvider(Start);
         this.environment = environment;
         this.settings = settings ?? [];
     }
 
-    public string Root { get; }
+    public TestDatabase Database { get; }
+    public string Root => Database.Root;
     public FakeTimeProvider Time { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
-        builder.UseSetting("Storage:Root", Root);
+        builder.UseTestDatabase(Database);
         builder.UseSetting("Jobs:RunServer", "false");
         builder.UseSetting("Directory:SeedDemo", "false");
         builder.UseSetting("Twilio:AuthToken", AuthToken);
@@ -87,9 +92,23 @@ public sealed class IvrApp : WebApplicationFactory<Program>
     /// </summary>
     public static string Sign(string url, IDictionary<string, string> form) => DevPhoneEndpoints.Signature(AuthToken, url, form);
 
+    /// <summary>Stops this app and starts it again on the same data and clock, as a redeploy mid-call would.</summary>
+    public async Task<IvrApp> RestartAsync()
+    {
+        var restarted = new IvrApp(Database, Time, environment, settings) { ownsDatabase = ownsDatabase };
+        ownsDatabase = false;
+        await DisposeAsync();
+        return restarted;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (ownsDatabase)
+        {
+            ownsDatabase = false;
+            await Database.DisposeAsync();
+        }
     }
 }

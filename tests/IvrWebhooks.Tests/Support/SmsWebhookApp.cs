@@ -10,11 +10,12 @@ using WebTicketing.Core.Cases;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Tests.Support;
 using WebTicketing.IvrWebhooks.Twilio;
+using WebTicketing.Testing;
 
 namespace WebTicketing.IvrWebhooks.Tests.Support;
 
 /// <summary>
-/// The IVR webhooks app on a fresh SQLite folder with a clock the test moves, and a client that signs its posts the
+/// The IVR webhooks app on a fresh database (SQLite, or PostgreSQL when WEBTICKETING_TEST_POSTGRES is set) with a clock the test moves, and a client that signs its posts the
 /// way Twilio does (HMAC-SHA1 over the public URL and the sorted form, keyed by the auth token).
 /// </summary>
 public sealed class SmsWebhookApp : IAsyncDisposable
@@ -28,15 +29,15 @@ public sealed class SmsWebhookApp : IAsyncDisposable
     private readonly HttpClient client;
     private int messageCounter;
 
-    private SmsWebhookApp(WebApplicationFactory<Program> factory, string root, FakeTimeProvider time)
+    private SmsWebhookApp(WebApplicationFactory<Program> factory, TestDatabase database, FakeTimeProvider time)
     {
         this.factory = factory;
-        Root = root;
+        Database = database;
         Time = time;
         client = factory.CreateClient();
     }
 
-    public string Root { get; }
+    public TestDatabase Database { get; }
     public FakeTimeProvider Time { get; }
     public TestDirectory Directory { get; private set; } = null!;
     public IServiceProvider Services => factory.Services;
@@ -44,11 +45,10 @@ public sealed class SmsWebhookApp : IAsyncDisposable
     /// <param name="restartOn">A stopped app whose data and clock the new one takes over, as after a restart.</param>
     public static async Task<SmsWebhookApp> StartAsync(IDictionary<string, string?>? settings = null, SmsWebhookApp? restartOn = null)
     {
-        var root = restartOn?.Root ?? Path.Combine(Path.GetTempPath(), "webticketing-tests", Guid.NewGuid().ToString("n"));
+        var database = restartOn?.Database ?? TestDatabase.Create();
         var time = restartOn?.Time ?? new FakeTimeProvider(Start);
-        var all = new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>(database.Settings)
         {
-            ["Storage:Root"] = root,
             ["Jobs:RunServer"] = "false",
             ["Directory:SeedDemo"] = "false",
             ["Twilio:Mode"] = "Local",
@@ -68,7 +68,7 @@ public sealed class SmsWebhookApp : IAsyncDisposable
             }
             web.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(time));
         });
-        var app = new SmsWebhookApp(factory, root, time);
+        var app = new SmsWebhookApp(factory, database, time);
         app.Directory = restartOn?.Directory ?? await app.WithDbAsync(TestDirectory.SeedAsync);
         return app;
     }
@@ -170,13 +170,6 @@ public sealed class SmsWebhookApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        try
-        {
-            System.IO.Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a finalizing connection: the OS cleans its temp folder eventually.
-        }
+        await Database.DisposeAsync();
     }
 }

@@ -12,9 +12,7 @@ public sealed class ResilienceTests : IvrTest
         var call = await AtMenuAsync();
         await call.StepAsync("menu", "1");
         await call.StepAsync("code", VoiceDirectory.AcmeCode);
-        await App.DisposeAsync();
-
-        var restarted = new IvrApp(App.Root, App.Time);
+        var restarted = await App.RestartAsync();
         App = restarted;
         call.App = restarted;
         await call.StepAsync("confirm-code", "1");

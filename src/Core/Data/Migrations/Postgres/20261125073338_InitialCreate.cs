@@ -1,11 +1,12 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 #pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
 
-namespace WebTicketing.Core.Data.Migrations
+namespace WebTicketing.Core.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class InitialCreate : Migration
@@ -17,14 +18,14 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Agents",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Email = table.Column<string>(type: "TEXT", nullable: false),
-                    Phone = table.Column<string>(type: "TEXT", nullable: true),
-                    Tier = table.Column<int>(type: "INTEGER", nullable: false),
-                    Role = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Email = table.Column<string>(type: "text", nullable: false),
+                    Phone = table.Column<string>(type: "text", nullable: true),
+                    Tier = table.Column<int>(type: "integer", nullable: false),
+                    Role = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -35,10 +36,10 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetRoles",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -49,32 +50,32 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "CallSessions",
                 columns: table => new
                 {
-                    CallSid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Caller = table.Column<string>(type: "TEXT", nullable: true),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: true),
-                    Step = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    CodeFailures = table.Column<int>(type: "INTEGER", nullable: false),
-                    MaintenanceCode = table.Column<string>(type: "TEXT", nullable: true),
-                    EquipmentId = table.Column<int>(type: "INTEGER", nullable: true),
-                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: true),
-                    ContactId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CallbackPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    Severity = table.Column<int>(type: "INTEGER", nullable: true),
-                    Description = table.Column<string>(type: "TEXT", nullable: true),
-                    RecordingSid = table.Column<string>(type: "TEXT", nullable: true),
-                    RecordingPath = table.Column<string>(type: "TEXT", nullable: true),
-                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CaseOpened = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PendingCaseId = table.Column<int>(type: "INTEGER", nullable: true),
-                    DialStatus = table.Column<string>(type: "TEXT", nullable: true),
-                    LastIdempotencyToken = table.Column<string>(type: "TEXT", nullable: true),
-                    LastResponse = table.Column<string>(type: "TEXT", nullable: true),
-                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    EndStatus = table.Column<string>(type: "TEXT", nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    CallSid = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Caller = table.Column<string>(type: "text", nullable: true),
+                    Language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: true),
+                    Step = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    CodeFailures = table.Column<int>(type: "integer", nullable: false),
+                    MaintenanceCode = table.Column<string>(type: "text", nullable: true),
+                    EquipmentId = table.Column<int>(type: "integer", nullable: true),
+                    OrganizationId = table.Column<int>(type: "integer", nullable: true),
+                    ContactId = table.Column<int>(type: "integer", nullable: true),
+                    CallbackPhone = table.Column<string>(type: "text", nullable: true),
+                    Severity = table.Column<int>(type: "integer", nullable: true),
+                    Description = table.Column<string>(type: "text", nullable: true),
+                    RecordingSid = table.Column<string>(type: "text", nullable: true),
+                    RecordingPath = table.Column<string>(type: "text", nullable: true),
+                    CaseId = table.Column<int>(type: "integer", nullable: true),
+                    CaseOpened = table.Column<bool>(type: "boolean", nullable: false),
+                    PendingCaseId = table.Column<int>(type: "integer", nullable: true),
+                    DialStatus = table.Column<string>(type: "text", nullable: true),
+                    LastIdempotencyToken = table.Column<string>(type: "text", nullable: true),
+                    LastResponse = table.Column<string>(type: "text", nullable: true),
+                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    EndStatus = table.Column<string>(type: "text", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -82,14 +83,28 @@ namespace WebTicketing.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "FailedLookups",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Caller = table.Column<string>(type: "TEXT", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    What = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Caller = table.Column<string>(type: "text", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    What = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -100,14 +115,14 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "InboundSms",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    MessageSid = table.Column<string>(type: "TEXT", nullable: false),
-                    From = table.Column<string>(type: "TEXT", nullable: false),
-                    Body = table.Column<string>(type: "TEXT", nullable: false),
-                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
-                    Reply = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    MessageSid = table.Column<string>(type: "text", nullable: false),
+                    From = table.Column<string>(type: "text", nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CaseId = table.Column<int>(type: "integer", nullable: true),
+                    Reply = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -118,12 +133,12 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "LoginLinkMails",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    To = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    Link = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    To = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Link = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -134,10 +149,10 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Organizations",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -148,20 +163,20 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Outbox",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    DedupKey = table.Column<string>(type: "TEXT", nullable: false),
-                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
-                    To = table.Column<string>(type: "TEXT", nullable: false),
-                    Body = table.Column<string>(type: "TEXT", nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    MessageSid = table.Column<string>(type: "TEXT", nullable: true),
-                    ErrorCode = table.Column<string>(type: "TEXT", nullable: true),
-                    Error = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DedupKey = table.Column<string>(type: "text", nullable: false),
+                    CaseId = table.Column<int>(type: "integer", nullable: true),
+                    To = table.Column<string>(type: "text", nullable: false),
+                    Body = table.Column<string>(type: "text", nullable: false),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    MessageSid = table.Column<string>(type: "text", nullable: true),
+                    ErrorCode = table.Column<string>(type: "text", nullable: true),
+                    Error = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -172,11 +187,11 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Regions",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Calendar = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Calendar = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -187,8 +202,8 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Sequences",
                 columns: table => new
                 {
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Value = table.Column<long>(type: "INTEGER", nullable: false)
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Value = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -199,8 +214,8 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "SmsOptOuts",
                 columns: table => new
                 {
-                    Phone = table.Column<string>(type: "TEXT", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                    Phone = table.Column<string>(type: "text", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -211,14 +226,14 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "SupportGroups",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    IsDefault = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Tier1OnCallPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    Tier2OnCallPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    Tier3OnCallPhone = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    IsDefault = table.Column<bool>(type: "boolean", nullable: false),
+                    Tier1OnCallPhone = table.Column<string>(type: "text", nullable: true),
+                    Tier2OnCallPhone = table.Column<string>(type: "text", nullable: true),
+                    Tier3OnCallPhone = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -229,16 +244,16 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "TransferredCalls",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CallSid = table.Column<string>(type: "TEXT", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    CallerPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
-                    SupportGroupId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Tier = table.Column<int>(type: "INTEGER", nullable: false),
-                    DialedPhone = table.Column<string>(type: "TEXT", nullable: false),
-                    DialStatus = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CallSid = table.Column<string>(type: "text", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CallerPhone = table.Column<string>(type: "text", nullable: true),
+                    CaseId = table.Column<int>(type: "integer", nullable: true),
+                    SupportGroupId = table.Column<int>(type: "integer", nullable: false),
+                    Tier = table.Column<int>(type: "integer", nullable: false),
+                    DialedPhone = table.Column<string>(type: "text", nullable: false),
+                    DialStatus = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -249,11 +264,11 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RoleId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -270,14 +285,14 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Contacts",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Phone = table.Column<string>(type: "TEXT", nullable: true),
-                    Email = table.Column<string>(type: "TEXT", nullable: true),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
-                    SmsOptIn = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganizationId = table.Column<int>(type: "integer", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Phone = table.Column<string>(type: "text", nullable: true),
+                    Email = table.Column<string>(type: "text", nullable: true),
+                    Language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    SmsOptIn = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -294,13 +309,13 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Sites",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Code = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Address = table.Column<string>(type: "TEXT", nullable: false),
-                    RegionId = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganizationId = table.Column<int>(type: "integer", nullable: false),
+                    Code = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Address = table.Column<string>(type: "text", nullable: false),
+                    RegionId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -323,8 +338,8 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AgentSupportGroups",
                 columns: table => new
                 {
-                    AgentsId = table.Column<int>(type: "INTEGER", nullable: false),
-                    GroupsId = table.Column<int>(type: "INTEGER", nullable: false)
+                    AgentsId = table.Column<int>(type: "integer", nullable: false),
+                    GroupsId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -347,12 +362,12 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "RoutingRules",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    SupportGroupId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Product = table.Column<string>(type: "TEXT", nullable: false),
-                    MinVersion = table.Column<string>(type: "TEXT", nullable: true),
-                    MaxVersion = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SupportGroupId = table.Column<int>(type: "integer", nullable: false),
+                    Product = table.Column<string>(type: "text", nullable: false),
+                    MinVersion = table.Column<string>(type: "text", nullable: true),
+                    MaxVersion = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -369,25 +384,25 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetUsers",
                 columns: table => new
                 {
-                    Id = table.Column<string>(type: "TEXT", nullable: false),
-                    AgentId = table.Column<int>(type: "INTEGER", nullable: true),
-                    ContactId = table.Column<int>(type: "INTEGER", nullable: true),
-                    PreferredLanguage = table.Column<int>(type: "INTEGER", nullable: true),
-                    TimeZone = table.Column<string>(type: "TEXT", nullable: true),
-                    UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    NormalizedEmail = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
-                    EmailConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    PasswordHash = table.Column<string>(type: "TEXT", nullable: true),
-                    SecurityStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    ConcurrencyStamp = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumber = table.Column<string>(type: "TEXT", nullable: true),
-                    PhoneNumberConfirmed = table.Column<bool>(type: "INTEGER", nullable: false),
-                    TwoFactorEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    LockoutEnd = table.Column<long>(type: "INTEGER", nullable: true),
-                    LockoutEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    AccessFailedCount = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<string>(type: "text", nullable: false),
+                    AgentId = table.Column<int>(type: "integer", nullable: true),
+                    ContactId = table.Column<int>(type: "integer", nullable: true),
+                    PreferredLanguage = table.Column<int>(type: "integer", nullable: true),
+                    TimeZone = table.Column<string>(type: "text", nullable: true),
+                    UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    NormalizedEmail = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    EmailConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    PasswordHash = table.Column<string>(type: "text", nullable: true),
+                    SecurityStamp = table.Column<string>(type: "text", nullable: true),
+                    ConcurrencyStamp = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumber = table.Column<string>(type: "text", nullable: true),
+                    PhoneNumberConfirmed = table.Column<bool>(type: "boolean", nullable: false),
+                    TwoFactorEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    LockoutEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LockoutEnabled = table.Column<bool>(type: "boolean", nullable: false),
+                    AccessFailedCount = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -408,12 +423,12 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Equipment",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    SiteId = table.Column<int>(type: "INTEGER", nullable: false),
-                    Product = table.Column<string>(type: "TEXT", nullable: false),
-                    Version = table.Column<string>(type: "TEXT", nullable: false),
-                    SerialNumber = table.Column<string>(type: "TEXT", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SiteId = table.Column<int>(type: "integer", nullable: false),
+                    Product = table.Column<string>(type: "text", nullable: false),
+                    Version = table.Column<string>(type: "text", nullable: false),
+                    SerialNumber = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -430,11 +445,11 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetUserClaims",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    ClaimType = table.Column<string>(type: "TEXT", nullable: true),
-                    ClaimValue = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    ClaimType = table.Column<string>(type: "text", nullable: true),
+                    ClaimValue = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -451,10 +466,10 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetUserLogins",
                 columns: table => new
                 {
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderKey = table.Column<string>(type: "TEXT", nullable: false),
-                    ProviderDisplayName = table.Column<string>(type: "TEXT", nullable: true),
-                    UserId = table.Column<string>(type: "TEXT", nullable: false)
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    ProviderKey = table.Column<string>(type: "text", nullable: false),
+                    ProviderDisplayName = table.Column<string>(type: "text", nullable: true),
+                    UserId = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -471,8 +486,8 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetUserRoles",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    RoleId = table.Column<string>(type: "TEXT", nullable: false)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    RoleId = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -495,10 +510,10 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "AspNetUserTokens",
                 columns: table => new
                 {
-                    UserId = table.Column<string>(type: "TEXT", nullable: false),
-                    LoginProvider = table.Column<string>(type: "TEXT", nullable: false),
-                    Name = table.Column<string>(type: "TEXT", nullable: false),
-                    Value = table.Column<string>(type: "TEXT", nullable: true)
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    LoginProvider = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Value = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -515,49 +530,49 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "Cases",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Number = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    OpeningKey = table.Column<string>(type: "TEXT", nullable: true),
-                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: false),
-                    SiteId = table.Column<int>(type: "INTEGER", nullable: false),
-                    RegionId = table.Column<int>(type: "INTEGER", nullable: false),
-                    EquipmentId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ContactId = table.Column<int>(type: "INTEGER", nullable: true),
-                    CallbackPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    Channel = table.Column<int>(type: "INTEGER", nullable: false),
-                    Severity = table.Column<int>(type: "INTEGER", nullable: false),
-                    Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    Tier = table.Column<int>(type: "INTEGER", nullable: false),
-                    SupportGroupId = table.Column<int>(type: "INTEGER", nullable: false),
-                    AssigneeId = table.Column<int>(type: "INTEGER", nullable: true),
-                    Description = table.Column<string>(type: "TEXT", nullable: false),
-                    RecordingPath = table.Column<string>(type: "TEXT", nullable: true),
-                    RecordingSid = table.Column<string>(type: "TEXT", nullable: true),
-                    Transcription = table.Column<string>(type: "TEXT", nullable: true),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
-                    OpenedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    WorkStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    FirstRespondedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Sla_FirstTarget = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Sla_FirstTargetDueAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Sla_FirstTargetWarnAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Sla_FirstTargetMetAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Sla_FirstTargetWarned = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Sla_FirstTargetBreached = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Sla_ResolutionBudget = table.Column<TimeSpan>(type: "TEXT", nullable: true),
-                    Sla_ResolutionDueAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Sla_ResolutionWarnAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Sla_ResolutionRemaining = table.Column<TimeSpan>(type: "TEXT", nullable: true),
-                    Sla_ResolutionPausedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Sla_ResolutionWarned = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Sla_ResolutionBreached = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Sla_NextDueAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Sla_NextCheckAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Number = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    OpeningKey = table.Column<string>(type: "text", nullable: true),
+                    OrganizationId = table.Column<int>(type: "integer", nullable: false),
+                    SiteId = table.Column<int>(type: "integer", nullable: false),
+                    RegionId = table.Column<int>(type: "integer", nullable: false),
+                    EquipmentId = table.Column<int>(type: "integer", nullable: false),
+                    ContactId = table.Column<int>(type: "integer", nullable: true),
+                    CallbackPhone = table.Column<string>(type: "text", nullable: true),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    Severity = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Tier = table.Column<int>(type: "integer", nullable: false),
+                    SupportGroupId = table.Column<int>(type: "integer", nullable: false),
+                    AssigneeId = table.Column<int>(type: "integer", nullable: true),
+                    Description = table.Column<string>(type: "text", nullable: false),
+                    RecordingPath = table.Column<string>(type: "text", nullable: true),
+                    RecordingSid = table.Column<string>(type: "text", nullable: true),
+                    Transcription = table.Column<string>(type: "text", nullable: true),
+                    Language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    OpenedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    WorkStartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    FirstRespondedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ResolvedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Sla_FirstTarget = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Sla_FirstTargetDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Sla_FirstTargetWarnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Sla_FirstTargetMetAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Sla_FirstTargetWarned = table.Column<bool>(type: "boolean", nullable: false),
+                    Sla_FirstTargetBreached = table.Column<bool>(type: "boolean", nullable: false),
+                    Sla_ResolutionBudget = table.Column<TimeSpan>(type: "interval", nullable: true),
+                    Sla_ResolutionDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Sla_ResolutionWarnAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Sla_ResolutionRemaining = table.Column<TimeSpan>(type: "interval", nullable: true),
+                    Sla_ResolutionPausedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Sla_ResolutionWarned = table.Column<bool>(type: "boolean", nullable: false),
+                    Sla_ResolutionBreached = table.Column<bool>(type: "boolean", nullable: false),
+                    Sla_NextDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Sla_NextCheckAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -610,12 +625,12 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "MaintenanceCodes",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Code = table.Column<string>(type: "TEXT", maxLength: 12, nullable: false),
-                    EquipmentId = table.Column<int>(type: "INTEGER", nullable: false),
-                    ValidFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    ValidUntil = table.Column<DateOnly>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Code = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    EquipmentId = table.Column<int>(type: "integer", nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    ValidUntil = table.Column<DateOnly>(type: "date", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -632,28 +647,28 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "CallbackTasks",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CallSid = table.Column<string>(type: "TEXT", nullable: false),
-                    Reason = table.Column<string>(type: "TEXT", maxLength: 24, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CallerPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    CallbackPhone = table.Column<string>(type: "TEXT", nullable: true),
-                    Language = table.Column<string>(type: "TEXT", maxLength: 2, nullable: false),
-                    MaintenanceCode = table.Column<string>(type: "TEXT", nullable: true),
-                    EquipmentId = table.Column<int>(type: "INTEGER", nullable: true),
-                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: true),
-                    ContactId = table.Column<int>(type: "INTEGER", nullable: true),
-                    Severity = table.Column<int>(type: "INTEGER", nullable: true),
-                    RecordingPath = table.Column<string>(type: "TEXT", nullable: true),
-                    RecordingSid = table.Column<string>(type: "TEXT", nullable: true),
-                    Transcription = table.Column<string>(type: "TEXT", nullable: true),
-                    LastStep = table.Column<string>(type: "TEXT", nullable: true),
-                    CaseId = table.Column<int>(type: "INTEGER", nullable: true),
-                    TakenByAgentId = table.Column<int>(type: "INTEGER", nullable: true),
-                    TakenAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    Outcome = table.Column<string>(type: "TEXT", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CallSid = table.Column<string>(type: "text", nullable: false),
+                    Reason = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CallerPhone = table.Column<string>(type: "text", nullable: true),
+                    CallbackPhone = table.Column<string>(type: "text", nullable: true),
+                    Language = table.Column<string>(type: "character varying(2)", maxLength: 2, nullable: false),
+                    MaintenanceCode = table.Column<string>(type: "text", nullable: true),
+                    EquipmentId = table.Column<int>(type: "integer", nullable: true),
+                    OrganizationId = table.Column<int>(type: "integer", nullable: true),
+                    ContactId = table.Column<int>(type: "integer", nullable: true),
+                    Severity = table.Column<int>(type: "integer", nullable: true),
+                    RecordingPath = table.Column<string>(type: "text", nullable: true),
+                    RecordingSid = table.Column<string>(type: "text", nullable: true),
+                    Transcription = table.Column<string>(type: "text", nullable: true),
+                    LastStep = table.Column<string>(type: "text", nullable: true),
+                    CaseId = table.Column<int>(type: "integer", nullable: true),
+                    TakenByAgentId = table.Column<int>(type: "integer", nullable: true),
+                    TakenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Outcome = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -669,16 +684,16 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "CaseAttachments",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CaseId = table.Column<int>(type: "INTEGER", nullable: false),
-                    FileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    StoredPath = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    ContentType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Length = table.Column<long>(type: "INTEGER", nullable: false),
-                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    AddedBy = table.Column<string>(type: "TEXT", nullable: false),
-                    IsPublic = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseId = table.Column<int>(type: "integer", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    StoredPath = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Length = table.Column<long>(type: "bigint", nullable: false),
+                    AddedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AddedBy = table.Column<string>(type: "text", nullable: false),
+                    IsPublic = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -695,14 +710,14 @@ namespace WebTicketing.Core.Data.Migrations
                 name: "CaseEvents",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    CaseId = table.Column<int>(type: "INTEGER", nullable: false),
-                    At = table.Column<long>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Actor = table.Column<string>(type: "TEXT", nullable: false),
-                    Text = table.Column<string>(type: "TEXT", nullable: true),
-                    IsPublic = table.Column<bool>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    CaseId = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Actor = table.Column<string>(type: "text", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: true),
+                    IsPublic = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -1048,6 +1063,9 @@ namespace WebTicketing.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "CaseEvents");
+
+            migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
                 name: "FailedLookups");

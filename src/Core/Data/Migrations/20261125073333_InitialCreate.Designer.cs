@@ -11,7 +11,7 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.Core.Data.Migrations
 {
     [DbContext(typeof(WebTicketingDb))]
-    [Migration("20261125064650_InitialCreate")]
+    [Migration("20261125073333_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -33,6 +33,23 @@ namespace WebTicketing.Core.Data.Migrations
                     b.HasIndex("GroupsId");
 
                     b.ToTable("AgentSupportGroups");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
