@@ -17,10 +17,7 @@ public sealed partial class CaseSearchIndexTests(SeededConsole console) : IClass
     {
         await app.WithDbAsync(async db =>
         {
-            foreach (var sql in CaseSearch.DropSqliteIndex)
-            {
-                await db.Database.ExecuteSqlRawAsync(sql);
-            }
+            await CaseSearch.DropIndexAsync(db);
             return 0;
         });
         var before = await OpenAsync("Ventilador ruidoso en el rack 7");

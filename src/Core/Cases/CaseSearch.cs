@@ -122,6 +122,21 @@ public static class CaseSearch
         """DROP TABLE IF EXISTS "CaseSearch" """,
     ];
 
+    /// <summary>Removes the search index on either database (what a database from before the index looks like).</summary>
+    public static async Task DropIndexAsync(WebTicketingDb db, CancellationToken cancellationToken = default)
+    {
+        foreach (var sql in IsPostgres(db) ? DropPostgresIndex : DropSqliteIndex)
+        {
+            await db.Database.ExecuteSqlRawAsync(sql, cancellationToken);
+        }
+    }
+
+    private static readonly string[] DropPostgresIndex =
+    [
+        """DROP INDEX IF EXISTS "IX_Cases_Description_trgm" """,
+        """DROP INDEX IF EXISTS "IX_Cases_Number_trgm" """,
+    ];
+
     private static readonly string[] SqliteIndex =
     [
         """CREATE VIRTUAL TABLE IF NOT EXISTS "CaseSearch" USING fts5("Number", "Description", content='Cases', content_rowid='Id', tokenize='trigram')""",
