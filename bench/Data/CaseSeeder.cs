@@ -15,7 +15,8 @@ public sealed record SeedSettings(int Count, double OpenFraction, DateTimeOffset
 /// Writes many cases straight into SQLite with prepared INSERTs in big transactions. The column list comes from the EF
 /// model (table, owned SLA columns, value converters), so a column added to Case gets a valid default instead of
 /// breaking the seeder: known properties get realistic values, unknown ones NULL or their type's default.
-/// Indexes are dropped during the load and rebuilt after it (one sort per index instead of a B-tree insert per row).
+/// Indexes are dropped during the load and rebuilt after it (one sort per index instead of a B-tree insert per row);
+/// so is the case search index (<see cref="CaseSearch"/>), with its triggers.
 /// </summary>
 public static class CaseSeeder
 {
@@ -52,6 +53,11 @@ public static class CaseSeeder
         {
             await ExecuteAsync(connection, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
             var indexes = await DropIndexesAsync(connection, caseTable.Name, eventTable.Name);
+            // The search index's triggers would index row by row; it is rebuilt in one pass after the load.
+            foreach (var sql in CaseSearch.DropSqliteIndex)
+            {
+                await ExecuteAsync(connection, sql);
+            }
 
             var random = new Random(42);
             var span = TimeSpan.FromDays(3 * 365);
@@ -160,6 +166,8 @@ public static class CaseSeeder
             {
                 await ExecuteAsync(connection, sql);
             }
+            progress("rebuilding the search index");
+            await CaseSearch.EnsureIndexAsync(db);
             using (var sequence = connection.CreateCommand())
             {
                 sequence.CommandText = """UPDATE "Sequences" SET "Value" = $value WHERE "Name" = 'case'""";

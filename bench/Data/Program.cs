@@ -41,10 +41,20 @@ switch (args[0])
     case "console":
     {
         var count = options.Int("cases", 1_000_000);
-        Fresh(root);
+        // --reuse: measure again on the database a previous run seeded (its schema must match this build's migration).
+        var reuse = options.Flag("reuse") && File.Exists(BenchHost.DatabasePath(root));
+        if (!reuse)
+        {
+            Fresh(root);
+        }
         var host = await BenchHost.StartAsync(root, runJobServer: false, migrate: true);
-        await SeedDirectoryAsync(host.Services);
-        var seeded = await WithDbAsync(host.Services, db => CaseSeeder.SeedAsync(db, new SeedSettings(count, options.Double("open-fraction", 0.3), DateTimeOffset.UtcNow), Progress));
+        if (!reuse)
+        {
+            await SeedDirectoryAsync(host.Services);
+        }
+        var seeded = reuse
+            ? (First: 0, Last: 0, Elapsed: TimeSpan.FromSeconds(1))
+            : await WithDbAsync(host.Services, db => CaseSeeder.SeedAsync(db, new SeedSettings(count, options.Double("open-fraction", 0.3), DateTimeOffset.UtcNow), Progress));
         var size = new FileInfo(BenchHost.DatabasePath(root)).Length / 1024.0 / 1024.0;
         results.Line($"### Console at {count:N0} cases (in-process EF queries, SQLite)").Line()
             .Line($"- bulk seed: {count:N0} cases + timelines in {seeded.Elapsed.TotalSeconds:F0} s ({count / seeded.Elapsed.TotalSeconds:N0} cases/s), database {size:F0} MB; load average {load()}")

@@ -69,6 +69,28 @@ public sealed partial class CaseListTests(CaseListTests.ManyCases many) : IClass
     }
 
     [Fact]
+    public async Task Paging_through_a_search_walks_every_match_once_in_SLA_due_order()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+        var expected = await app.WithDbAsync(db => db.Cases.AsNoTracking().Where(c => c.Description.StartsWith("Batch case"))
+            .Select(c => new { c.Number, c.Id, Due = c.Sla.NextDueAt }).ToListAsync());
+        var order = expected.OrderBy(c => c.Due is null).ThenBy(c => c.Due).ThenBy(c => c.Id).Select(c => c.Number).ToList();
+
+        // The first page comes from walking the list (every timed case matches), the last ones from the search index.
+        var seen = new List<string>();
+        var url = "/cases?status=all&q=BATCH";
+        while (url is not null)
+        {
+            var html = await client.GetStringAsync(url);
+            seen.AddRange(RowNumber().Matches(html).Select(m => m.Groups[1].Value));
+            url = NextPage().Match(html) is { Success: true } next ? WebUtility.HtmlDecode(next.Groups[1].Value) : null;
+        }
+
+        Assert.Equal(128, order.Count);
+        Assert.Equal(order, seen);
+    }
+
+    [Fact]
     public async Task Customer_list_shows_only_their_organizations_cases()
     {
         using var client = await app.SignedInAsync(ConsoleData.GlobexEmail);
@@ -122,6 +144,44 @@ public sealed partial class CaseListTests(CaseListTests.ManyCases many) : IClass
 
         // "Batch case 12" and 120..127 match the text; of those, severity 1 are i % 4 == 0: 12, 120, 124.
         Assert.Equal(3, RowNumber().Matches(html).Count);
+    }
+
+    [Fact]
+    public async Task Search_finds_text_inside_a_description_whatever_its_case()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+
+        var html = await client.GetStringAsync("/cases?status=all&q=ATCH+CASE+10");
+
+        // "Batch case 10" and 100..109.
+        Assert.Equal(11, RowNumber().Matches(html).Count);
+    }
+
+    [Fact]
+    public async Task Search_by_part_of_a_case_number_as_it_is_printed()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+        var number = app.Data.GlobexCase.Number;
+
+        var grouped = await client.GetStringAsync($"/cases?status=all&q={number[..4]}+{number[4..7]}");
+
+        Assert.Contains(number, RowNumber().Matches(grouped).Select(m => m.Groups[1].Value));
+    }
+
+    [Fact]
+    public async Task Two_digits_search_the_start_of_case_numbers_and_two_letters_ask_for_more()
+    {
+        using var client = await app.SignedInAsync(ConsoleData.SupervisorEmail);
+        var numbers = await app.WithDbAsync(db => db.Cases.Select(c => c.Number).ToListAsync());
+        var prefix = app.Data.GlobexCase.Number[..2];
+
+        var digits = await client.GetStringAsync($"/cases?status=all&q={prefix}");
+        var letters = await client.GetStringAsync("/cases?status=all&q=ba");
+
+        Assert.Equal(Math.Min(50, numbers.Count(n => n.StartsWith(prefix, StringComparison.Ordinal))), RowNumber().Matches(digits).Count);
+        Assert.DoesNotContain("q-too-short", digits);
+        Assert.Empty(RowNumber().Matches(letters));
+        Assert.Contains("id=\"q-too-short\"", letters);
     }
 
     [GeneratedRegex("<tr data-case=\"(\\d{8})\"")]

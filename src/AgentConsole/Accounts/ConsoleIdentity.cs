@@ -64,7 +64,6 @@ public static class ConsoleIdentity
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddScoped<LoginLinks>();
-        services.AddSingleton<LocalMailbox>();
         return builder;
     }
 }
@@ -95,6 +94,10 @@ internal sealed class ConsoleClaimsFactory(
         {
             identity.AddClaim(new Claim(ConsoleClaims.Language, language == Language.En ? "en" : "es"));
         }
+        if (user.TimeZone is { } zone)
+        {
+            identity.AddClaim(new Claim(ConsoleClaims.TimeZone, zone));
+        }
         return identity;
     }
 }
@@ -106,4 +109,5 @@ public static class ConsoleClaims
     public const string OrganizationId = "wt:org";
     public const string Name = "wt:name";
     public const string Language = "wt:lang";
+    public const string TimeZone = "wt:tz";
 }

@@ -29,6 +29,8 @@ public sealed class CurrentUser(IHttpContextAccessor accessor, WebTicketingDb db
     public int? AgentId => IntClaim(ConsoleClaims.AgentId);
     public int? ContactId => IntClaim(ConsoleClaims.ContactId);
     public int? OrganizationId => IntClaim(ConsoleClaims.OrganizationId);
+    /// <summary>The login's saved time zone (IANA id), if any.</summary>
+    public string? TimeZone => Principal.FindFirstValue(ConsoleClaims.TimeZone);
 
     public bool IsAdmin => Principal.IsInRole(Roles.Admin);
     public bool IsSupervisor => Principal.IsInRole(Roles.Supervisor) || IsAdmin;

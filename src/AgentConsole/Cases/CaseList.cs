@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using WebTicketing.AgentConsole.Accounts;
 using WebTicketing.Core.Cases;
@@ -34,7 +35,7 @@ public sealed class CaseListFilter
 }
 
 public sealed record CaseRow(
-    int Id, string Number, CaseStatus Status, Severity Severity, int Tier, string Organization, string Site, string Region,
+    int Id, string Number, CaseStatus Status, Severity Severity, int Tier, string Organization, string Site, int RegionId, string Region,
     string SupportGroup, string? Assignee, string Description, DateTimeOffset OpenedAt, DateTimeOffset? NextDueAt, bool Breached);
 
 public sealed record CasePage(IReadOnlyList<CaseRow> Rows, string? NextCursor);
@@ -47,21 +48,67 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
 {
     public const int PageSize = 50;
 
+    /// <summary>How many rows of the list a text search checks one by one before it asks the search index.</summary>
+    private const int WalkLimit = 1000;
+
     /// <summary>
-    /// Added to a column compared against a coarse value (a status, a severity, a region, a support group: each holds
+    /// Added to a column compared against a coarse value (a status, a severity: each holds
     /// a large share of all cases) so SQLite cannot pick that column's index and then sort hundreds of thousands of
     /// rows; it walks the due-time index in order instead and stops after one page. Organization and site stay on
-    /// their own indexes: they are selective, and sorting their few rows is cheap. Measured at 1M cases: an agent's
-    /// default list went from 2 s to milliseconds.
+    /// their own indexes: they are selective, and sorting their few rows is cheap. A support group has its own
+    /// (SupportGroupId, NextDueAt, Id) index and a region its (RegionId, NextDueAt, Id) one (<see cref="CaseIndexes"/>),
+    /// which serve both the filter and the order.
     /// </summary>
     private const int Coarse = 0;
 
     public async Task<CasePage> QueryAsync(CaseListFilter filter, CancellationToken cancellationToken = default)
     {
-        var cases = await FilteredAsync(filter, cancellationToken);
+        var (cases, groups) = await FilteredAsync(filter, cancellationToken);
         var cursor = Cursor.Parse(filter.After);
-        var rows = new List<CaseRow>(PageSize + 1);
+        // An agent's own groups: one keyset walk per group on (SupportGroupId, NextDueAt, Id), merged here. A single
+        // "group IN (...)" walk would have to sort every open case of those groups (2.6 s at 1M cases).
+        var parts = groups is null ? [cases] : groups.Select(group => cases.Where(c => c.SupportGroupId == group));
+        var rows = new List<CaseRow>();
+        foreach (var part in parts)
+        {
+            rows.AddRange(await SearchedPageAsync(part, filter.Q?.Trim() is { Length: > 0 } text ? text : null, cursor, cancellationToken));
+        }
+        rows = rows.OrderBy(r => r.NextDueAt is null).ThenBy(r => r.NextDueAt).ThenBy(r => r.Id).Take(PageSize + 1).ToList();
 
+        var next = rows.Count > PageSize ? Cursor.After(rows[PageSize - 1]) : null;
+        return new CasePage(rows.Take(PageSize).ToList(), next);
+    }
+
+    /// <summary>
+    /// A page of the cases matching <paramref name="text"/>. Common text is found fastest by walking the list in order
+    /// and checking rows (a page within the first few thousand); rare text through the search index, which costs what
+    /// the matches number. So: walk a bounded stretch first, and ask the index only when that did not fill the page.
+    /// </summary>
+    private async Task<List<CaseRow>> SearchedPageAsync(IQueryable<Case> cases, string? text, Cursor? cursor, CancellationToken cancellationToken)
+    {
+        if (text is null)
+        {
+            return await PageAsync(cases, cursor, null, cancellationToken);
+        }
+        if (CaseSearch.RowFilter(text) is { } rowFilter && cursor is not { DueTicks: null })
+        {
+            var walked = await PageAsync(cases, cursor, rowFilter, cancellationToken);
+            if (walked.Count > PageSize)
+            {
+                return walked;
+            }
+        }
+        return await PageAsync(cases.Matching(db, text), cursor, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Up to one page and one row after <paramref name="cursor"/>, in list order; with <paramref name="rowFilter"/>, the
+    /// rows among the next <see cref="WalkLimit"/> cases with a due time that pass it (the cases without one are not
+    /// walked: among open cases they are few, and finding that out can mean reading most closed ones).
+    /// </summary>
+    private static async Task<List<CaseRow>> PageAsync(IQueryable<Case> cases, Cursor? cursor, Expression<Func<Case, bool>>? rowFilter, CancellationToken cancellationToken)
+    {
+        var rows = new List<CaseRow>(PageSize + 1);
         // Two legs so each walks one index in order: cases with a due time by (NextDueAt, Id), then the rest by Id.
         if (cursor is not { DueTicks: null })
         {
@@ -71,9 +118,11 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
                 var due = new DateTimeOffset(ticks, TimeSpan.Zero);
                 timed = timed.Where(c => c.Sla.NextDueAt > due || (c.Sla.NextDueAt == due && c.Id > cursor.Id));
             }
-            rows.AddRange(await Project(timed.OrderBy(c => c.Sla.NextDueAt).ThenBy(c => c.Id)).Take(PageSize + 1).ToListAsync(cancellationToken));
+            static IQueryable<Case> ByDue(IQueryable<Case> q) => q.OrderBy(c => c.Sla.NextDueAt).ThenBy(c => c.Id);
+            var page = rowFilter is null ? ByDue(timed) : ByDue(ByDue(timed).Take(WalkLimit).Where(rowFilter));
+            rows.AddRange(await Project(page).Take(PageSize + 1).ToListAsync(cancellationToken));
         }
-        if (rows.Count <= PageSize)
+        if (rows.Count <= PageSize && rowFilter is null)
         {
             var untimed = cases.Where(c => c.Sla.NextDueAt == null);
             if (cursor is { DueTicks: null })
@@ -82,14 +131,14 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
             }
             rows.AddRange(await Project(untimed.OrderBy(c => c.Id)).Take(PageSize + 1 - rows.Count).ToListAsync(cancellationToken));
         }
-
-        var next = rows.Count > PageSize ? Cursor.After(rows[PageSize - 1]) : null;
-        return new CasePage(rows.Take(PageSize).ToList(), next);
+        return rows;
     }
 
-    private async Task<IQueryable<Case>> FilteredAsync(CaseListFilter filter, CancellationToken cancellationToken)
+    /// <summary>The filtered cases, and the agent's support groups when the list is limited to them.</summary>
+    private async Task<(IQueryable<Case> Cases, IReadOnlyList<int>? Groups)> FilteredAsync(CaseListFilter filter, CancellationToken cancellationToken)
     {
         var cases = db.Cases.AsNoTracking();
+        IReadOnlyList<int>? groups = null;
         if (!user.IsStaff)
         {
             var organizationId = user.OrganizationId ?? -1;
@@ -97,8 +146,7 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
         }
         else if (!user.IsSupervisor && !filter.All)
         {
-            var groups = await user.SupportGroupIdsAsync(cancellationToken);
-            cases = cases.Where(c => groups.Contains(c.SupportGroupId + Coarse));
+            groups = await user.SupportGroupIdsAsync(cancellationToken);
         }
 
         cases = filter.Status switch
@@ -118,7 +166,7 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
         }
         if (filter.Group is { } group)
         {
-            cases = cases.Where(c => c.SupportGroupId + Coarse == group);
+            cases = cases.Where(c => c.SupportGroupId == group);
         }
         if (filter.Organization is { } organization && user.IsStaff)
         {
@@ -130,23 +178,15 @@ public sealed class CaseList(WebTicketingDb db, CurrentUser user)
                 cases = cases.Where(c => c.SiteId == site);
                 break;
             case CaseScope.Regional when filter.Region is { } region:
-                cases = cases.Where(c => c.RegionId + Coarse == region);
+                cases = cases.Where(c => c.RegionId == region);
                 break;
         }
-        if (filter.Q?.Trim() is { Length: > 0 } text)
-        {
-            var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
-            var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            cases = digits.Length == CaseNumber.Length && digits.Length == text.Replace(" ", "").Length
-                ? cases.Where(c => c.Number == digits)
-                : cases.Where(c => EF.Functions.Like(c.Description, pattern, "\\") || (digits.Length > 0 && c.Number.StartsWith(digits)));
-        }
-        return cases;
+        return (cases, groups);
     }
 
     private static IQueryable<CaseRow> Project(IQueryable<Case> cases) =>
         cases.Select(c => new CaseRow(
-            c.Id, c.Number, c.Status, c.Severity, c.Tier, c.Organization.Name, c.Site.Name, c.Region.Name, c.SupportGroup.Name,
+            c.Id, c.Number, c.Status, c.Severity, c.Tier, c.Organization.Name, c.Site.Name, c.RegionId, c.Region.Name, c.SupportGroup.Name,
             c.Assignee != null ? c.Assignee.Name : null,
             c.Description.Length > 120 ? c.Description.Substring(0, 120) : c.Description,
             c.OpenedAt, c.Sla.NextDueAt, c.Sla.FirstTargetBreached || c.Sla.ResolutionBreached));

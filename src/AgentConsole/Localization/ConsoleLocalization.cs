@@ -14,6 +14,7 @@ public static class ConsoleLocalization
     public static IServiceCollection AddConsoleLocalization(this IServiceCollection services)
     {
         services.AddLocalization(options => options.ResourcesPath = "Resources");
+        services.AddScoped<ConsoleTime>();
         services.Configure<RequestLocalizationOptions>(options =>
         {
             // Spanish is the service's first language; English for whoever asks for it.

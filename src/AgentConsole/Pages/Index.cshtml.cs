@@ -6,7 +6,7 @@ using WebTicketing.AgentConsole.Dashboard;
 namespace WebTicketing.AgentConsole.Pages;
 
 /// <summary>The start page: the dashboard for staff; customers go straight to their cases.</summary>
-public sealed class IndexModel(DashboardQueries queries, CurrentUser user) : PageModel
+public sealed class IndexModel(DashboardCache dashboard, CurrentUser user) : PageModel
 {
     public DashboardData Data { get; private set; } = null!;
 
@@ -16,7 +16,7 @@ public sealed class IndexModel(DashboardQueries queries, CurrentUser user) : Pag
         {
             return RedirectToPage("/Cases/Index");
         }
-        Data = await queries.LoadAsync(ct);
+        Data = await dashboard.GetAsync(ct);
         return Page();
     }
 }

@@ -47,6 +47,7 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
     public DbSet<FailedLookup> FailedLookups => Set<FailedLookup>();
     public DbSet<CallSession> CallSessions => Set<CallSession>();
     public DbSet<CaseAttachment> CaseAttachments => Set<CaseAttachment>();
+    public DbSet<LoginLinkMail> LoginLinkMails => Set<LoginLinkMail>();
     /// <summary>The keys behind sign-in cookies and antiforgery tokens, shared so any instance reads another's cookie.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 

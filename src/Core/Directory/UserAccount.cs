@@ -10,4 +10,6 @@ public sealed class UserAccount : IdentityUser
     public int? ContactId { get; set; }
     public Contact? Contact { get; set; }
     public Language? PreferredLanguage { get; set; }
+    /// <summary>An IANA time zone ("Europe/Madrid") for times not tied to a case's site; null: the browser's zone.</summary>
+    public string? TimeZone { get; set; }
 }

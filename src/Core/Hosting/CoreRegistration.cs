@@ -71,7 +71,7 @@ public static class CoreRegistration
     }
 
     /// <summary>
-    /// Applies pending migrations, then loads the demo directory into an empty one (<c>Directory:SeedDemo</c>);
+    /// Applies pending migrations and creates what the migration cannot hold (the case search index, indexes across the SLA columns), then loads the demo directory into an empty one (<c>Directory:SeedDemo</c>);
     /// safe when both apps start at once (EF takes a migration lock; the seeding checks emptiness in its write transaction).
     /// </summary>
     public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
@@ -79,6 +79,7 @@ public static class CoreRegistration
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebTicketingDb>();
         await db.Database.MigrateAsync(cancellationToken);
+        await CaseIndexes.EnsureAsync(db, cancellationToken);
         if (scope.ServiceProvider.GetRequiredService<IOptions<DirectoryOptions>>().Value.SeedDemo)
             await DemoDirectory.SeedIfEmptyAsync(scope.ServiceProvider, cancellationToken);
     }

@@ -45,6 +45,10 @@ public sealed class ConsoleInBrowserTests(BrowserConsole console) : IClassFixtur
 
         await Expect(page.Locator($"tr[data-case='{App.Data.AcmeCase.Number}']")).ToBeVisibleAsync();
         await Expect(page.Locator($"tr[data-case='{App.Data.GlobexCase.Number}']")).ToHaveCountAsync(0);
+
+        await page.FillAsync("#q", "ab");
+        await page.ClickAsync("#filters button[type=submit]");
+        await Expect(page.Locator("#q-too-short")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 
@@ -65,6 +69,8 @@ public sealed class ConsoleInBrowserTests(BrowserConsole console) : IClassFixtur
         await agent.SelectOptionAsync("#status-to", "InProgress");
         await agent.ClickAsync("#form-status button[type=submit]");
         await Expect(agent.Locator("#case-status")).ToHaveTextAsync("In progress");
+        // The warehouse is in Madrid: its case's times read in Madrid's zone (UTC+1 in winter, UTC+2 in summer).
+        await Expect(agent.Locator("dd time").First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"UTC\+[12]$"));
 
         // The workflow queued the customer's SMS with the status change; no job server runs here, so it waits in the outbox.
         var caseId = await App.WithDbAsync(db => db.Cases.Where(c => c.Number == number).Select(c => c.Id).SingleAsync());

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using WebTicketing.Core.Data;
 using WebTicketing.Testing;
 
@@ -13,9 +15,12 @@ namespace WebTicketing.AgentConsole.Tests.Support;
 /// WEBTICKETING_TEST_POSTGRES is set), with the people and cases of
 /// <see cref="ConsoleData"/>. One per test class.
 /// </summary>
-public sealed partial class ConsoleApp : WebApplicationFactory<Program>
+/// <param name="database">Another app's database: a second instance on it (or the same one restarted).</param>
+public sealed partial class ConsoleApp(TimeProvider? time = null, TestDatabase? database = null) : WebApplicationFactory<Program>
 {
-    public TestDatabase Database { get; } = TestDatabase.Create();
+    private readonly bool ownsDatabase = database is null;
+
+    public TestDatabase Database { get; } = database ?? TestDatabase.Create();
     public string Root => Database.Root;
 
     public ConsoleData Data { get; private set; } = null!;
@@ -27,7 +32,14 @@ public sealed partial class ConsoleApp : WebApplicationFactory<Program>
         .UseTestDatabase(Database)
         .UseSetting("Jobs:RunServer", "false")
         .UseSetting("Directory:SeedDemo", "false")
-        .UseSetting("Twilio:AuthToken", "test-auth-token");
+        .UseSetting("Twilio:AuthToken", "test-auth-token")
+        .ConfigureTestServices(services =>
+        {
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
+        });
 
     public async Task<ConsoleApp> SeedAsync()
     {
@@ -56,7 +68,10 @@ public sealed partial class ConsoleApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        Database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        if (ownsDatabase)
+        {
+            Database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 }
 
@@ -82,9 +97,16 @@ public static partial class FormPosting
 }
 
 /// <summary>One seeded app shared by the tests of a class (an xunit class fixture); the tests leave each other's cases alone.</summary>
-public sealed class SeededConsole : IAsyncLifetime
+public class SeededConsole : IAsyncLifetime
 {
-    public ConsoleApp App { get; } = new();
+    public SeededConsole()
+        : this(null)
+    {
+    }
+
+    protected SeededConsole(TimeProvider? time) => App = new ConsoleApp(time);
+
+    public ConsoleApp App { get; }
 
     public async Task InitializeAsync() => await App.SeedAsync();
 
@@ -93,4 +115,18 @@ public sealed class SeededConsole : IAsyncLifetime
         App.Dispose();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>A seeded app whose clock moves only when a test advances it.</summary>
+public sealed class SeededConsoleOnFakeClock : SeededConsole
+{
+    public SeededConsoleOnFakeClock()
+        : this(new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero)))
+    {
+    }
+
+    private SeededConsoleOnFakeClock(FakeTimeProvider time)
+        : base(time) => Time = time;
+
+    public FakeTimeProvider Time { get; }
 }

@@ -14,8 +14,9 @@ public static class DatabaseRows
         var tables = new List<string>();
         await using (var list = connection.CreateCommand())
         {
+            // Ordinary tables only: the case search index (a virtual table and its shadow tables) is derived from Cases.
             list.CommandText = db.Database.IsSqlite()
-                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                ? "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
                 : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name";
             await using var reader = await list.ExecuteReaderAsync();
             while (await reader.ReadAsync())

@@ -31,4 +31,21 @@ public sealed class LanguageModel(UserManager<UserAccount> users, SignInManager<
         }
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "~/");
     }
+
+    /// <summary>Saves the login's time zone; an empty one means "the browser's".</summary>
+    public async Task<IActionResult> OnPostZoneAsync(string? zone, string? returnUrl)
+    {
+        if (User.Identity?.IsAuthenticated != true || await users.GetUserAsync(User) is not { } user)
+        {
+            return Challenge();
+        }
+        if (!string.IsNullOrEmpty(zone) && ConsoleTime.Find(zone) is null)
+        {
+            return BadRequest();
+        }
+        user.TimeZone = string.IsNullOrEmpty(zone) ? null : zone;
+        await users.UpdateAsync(user);
+        await signIn.RefreshSignInAsync(user);
+        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "~/");
+    }
 }

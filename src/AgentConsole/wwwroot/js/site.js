@@ -17,13 +17,21 @@
       const due = Number(el.dataset.due), warn = Number(el.dataset.warn || 0);
       const left = due - now;
       el.textContent = left >= 0 ? `${span(left)} ${words.left}` : `${words.over} ${span(left)}`;
-      el.title = new Date(due).toLocaleString();
+      // The server wrote the due time in the case's zone; it stays as the tooltip once the text counts down.
+      el.dataset.at ||= el.textContent.trim();
+      el.title = el.dataset.at;
       el.classList.toggle("breached", left < 0 || el.classList.contains("breached"));
       el.classList.toggle("warn", left >= 0 && warn > 0 && now >= warn);
     });
   }
   tick();
   setInterval(tick, 1000);
+
+  // Times not tied to a case are shown in the browser's zone (unless the login saved one): tell the server which.
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone && !document.cookie.split("; ").includes(`wt-tz=${encodeURIComponent(zone)}`)) {
+    document.cookie = `wt-tz=${encodeURIComponent(zone)}; path=/; max-age=31536000; samesite=lax`;
+  }
 
   if (!window.signalR) return;
   const connection = new signalR.HubConnectionBuilder().withUrl("/hubs/cases").withAutomaticReconnect().build();

@@ -531,6 +531,36 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("Equipment");
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Directory.LoginLinkMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("LoginLinkMails");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Directory.MaintenanceCode", b =>
                 {
                     b.Property<int>("Id")
@@ -757,6 +787,9 @@ namespace WebTicketing.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("TwoFactorEnabled")

@@ -554,6 +554,38 @@ namespace WebTicketing.Core.Data.Migrations.Postgres
                     b.ToTable("Equipment");
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Directory.LoginLinkMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("LoginLinkMails");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Directory.MaintenanceCode", b =>
                 {
                     b.Property<int>("Id")
@@ -792,6 +824,9 @@ namespace WebTicketing.Core.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("SecurityStamp")
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimeZone")
                         .HasColumnType("text");
 
                     b.Property<bool>("TwoFactorEnabled")

@@ -130,6 +130,22 @@ namespace WebTicketing.Core.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "LoginLinkMails",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UserId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    To = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    Link = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LoginLinkMails", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Organizations",
                 columns: table => new
                 {
@@ -372,6 +388,7 @@ namespace WebTicketing.Core.Data.Migrations.Postgres
                     AgentId = table.Column<int>(type: "integer", nullable: true),
                     ContactId = table.Column<int>(type: "integer", nullable: true),
                     PreferredLanguage = table.Column<int>(type: "integer", nullable: true),
+                    TimeZone = table.Column<string>(type: "text", nullable: true),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -928,6 +945,11 @@ namespace WebTicketing.Core.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_LoginLinkMails_At",
+                table: "LoginLinkMails",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MaintenanceCodes_Code",
                 table: "MaintenanceCodes",
                 column: "Code",
@@ -1050,6 +1072,9 @@ namespace WebTicketing.Core.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "InboundSms");
+
+            migrationBuilder.DropTable(
+                name: "LoginLinkMails");
 
             migrationBuilder.DropTable(
                 name: "MaintenanceCodes");

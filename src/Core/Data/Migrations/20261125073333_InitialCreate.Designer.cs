@@ -11,7 +11,7 @@ using WebTicketing.Core.Data;
 namespace WebTicketing.Core.Data.Migrations
 {
     [DbContext(typeof(WebTicketingDb))]
-    [Migration("20261125061248_InitialCreate")]
+    [Migration("20261125073333_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -534,6 +534,36 @@ namespace WebTicketing.Core.Data.Migrations
                     b.ToTable("Equipment");
                 });
 
+            modelBuilder.Entity("WebTicketing.Core.Directory.LoginLinkMail", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("LoginLinkMails");
+                });
+
             modelBuilder.Entity("WebTicketing.Core.Directory.MaintenanceCode", b =>
                 {
                     b.Property<int>("Id")
@@ -760,6 +790,9 @@ namespace WebTicketing.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecurityStamp")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("TwoFactorEnabled")

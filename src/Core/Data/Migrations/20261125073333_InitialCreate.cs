@@ -129,6 +129,22 @@ namespace WebTicketing.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "LoginLinkMails",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Link = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_LoginLinkMails", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Organizations",
                 columns: table => new
                 {
@@ -371,6 +387,7 @@ namespace WebTicketing.Core.Data.Migrations
                     AgentId = table.Column<int>(type: "INTEGER", nullable: true),
                     ContactId = table.Column<int>(type: "INTEGER", nullable: true),
                     PreferredLanguage = table.Column<int>(type: "INTEGER", nullable: true),
+                    TimeZone = table.Column<string>(type: "TEXT", nullable: true),
                     UserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
@@ -927,6 +944,11 @@ namespace WebTicketing.Core.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_LoginLinkMails_At",
+                table: "LoginLinkMails",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_MaintenanceCodes_Code",
                 table: "MaintenanceCodes",
                 column: "Code",
@@ -1049,6 +1071,9 @@ namespace WebTicketing.Core.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "InboundSms");
+
+            migrationBuilder.DropTable(
+                name: "LoginLinkMails");
 
             migrationBuilder.DropTable(
                 name: "MaintenanceCodes");
