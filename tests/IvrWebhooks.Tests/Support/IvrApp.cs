@@ -15,7 +15,7 @@ namespace WebTicketing.IvrWebhooks.Tests.Support;
 /// The IVR app over a real database of its own (SQLite, or PostgreSQL when WEBTICKETING_TEST_POSTGRES is set), with a clock the test moves and Twilio's side played by signed requests.
 /// Hangfire keeps static state, so this assembly runs its test classes one at a time.
 /// </summary>
-public sealed class IvrApp : WebApplicationFactory<Program>
+public sealed class IvrApp : WebApplicationFactory<Program>, IWebhookTarget
 {
     public const string AuthToken = "test-auth-token";
     public const string PublicBaseUrl = "https://ivr.example.test";
@@ -73,17 +73,10 @@ public sealed class IvrApp : WebApplicationFactory<Program>
         return true;
     });
 
-    /// <summary>Posts a webhook as Twilio does: form-encoded, signed over the public URL and the sorted parameters.</summary>
     public async Task<HttpResponseMessage> PostAsync(string pathAndQuery, IDictionary<string, string> form, string? idempotencyToken = null, string? signature = null)
     {
         using var client = CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", signature ?? Sign(PublicBaseUrl + pathAndQuery, form));
-        if (idempotencyToken is not null)
-        {
-            request.Headers.Add("I-Twilio-Idempotency-Token", idempotencyToken);
-        }
-        return await client.SendAsync(request);
+        return await TwilioRequests.PostSignedAsync(client, pathAndQuery, form, idempotencyToken, signature);
     }
 
     /// <summary>

@@ -3,11 +3,11 @@ using System.Net;
 namespace WebTicketing.IvrWebhooks.Tests.Support;
 
 /// <summary>One call as Twilio would drive it: the same CallSid and caller ID on every webhook.</summary>
-public sealed class PhoneCall(IvrApp app, string from, string callSid)
+public sealed class PhoneCall(IWebhookTarget app, string from, string callSid)
 {
     public string CallSid { get; } = callSid;
     public string From { get; } = from;
-    public IvrApp App { get; set; } = app;
+    public IWebhookTarget App { get; set; } = app;
 
     public Task<string> StartAsync() => StepAsync("incoming");
 
