@@ -17,21 +17,9 @@ public sealed partial class CallEnd(WebTicketingDb db, CallLocks locks, TimeProv
 
     public async Task StatusAsync(VoiceCall call, CancellationToken ct)
     {
-        using var _ = await locks.EnterAsync(call.CallSid, ct);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await EndAsync(call, ct);
-                return;
-            }
-            catch (DbUpdateException) when (attempt < CallSessionRetries.Attempts)
-            {
-                // Another instance saved this call at the same moment (its last step, the same callback retried, or
-                // the first webhook creating the session): read it again and decide on what it says now.
-                db.ChangeTracker.Clear();
-            }
-        }
+        // Another instance may save this call at the same moment (its last step, the same callback retried, or the
+        // first webhook creating the session): then this decides again on what it says now.
+        await locks.RunAsync(call.CallSid, db, () => EndAsync(call, ct), ct);
     }
 
     private async Task EndAsync(VoiceCall call, CancellationToken ct)

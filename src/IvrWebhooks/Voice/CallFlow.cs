@@ -29,8 +29,8 @@ public sealed partial class CallFlow(
 
     public async Task<string> AnswerAsync(VoiceStep step, VoiceCall call, CancellationToken cancellationToken)
     {
-        using var _ = await locks.EnterAsync(call.CallSid, cancellationToken);
-        for (var attempt = 1; ; attempt++)
+        // Another instance may answer a webhook of this call at the same moment: then this starts again from what it saved.
+        return await locks.RunAsync(call.CallSid, db, async () =>
         {
             var session = await db.CallSessions.SingleOrDefaultAsync(s => s.CallSid == call.CallSid, cancellationToken);
             if (session is not null && call.IdempotencyToken is { } token && session.LastIdempotencyToken == token && session.LastResponse is { } answered)
@@ -40,23 +40,15 @@ public sealed partial class CallFlow(
             }
             var isNew = session is null;
             session ??= Start(call);
-            try
-            {
-                var response = isNew || IsAwaited(step, session)
-                    ? await StepAsync(step, session, call, cancellationToken)
-                    : await StaleAsync(step, session, cancellationToken);
-                var document = response.ToString();
-                session.LastIdempotencyToken = call.IdempotencyToken;
-                session.LastResponse = document;
-                await SaveAsync(session, cancellationToken);
-                return document;
-            }
-            catch (DbUpdateException) when (attempt < CallSessionRetries.Attempts)
-            {
-                // Another instance answered a webhook of this call at the same moment: start again from what it saved.
-                db.ChangeTracker.Clear();
-            }
-        }
+            var response = isNew || IsAwaited(step, session)
+                ? await StepAsync(step, session, call, cancellationToken)
+                : await StaleAsync(step, session, cancellationToken);
+            var document = response.ToString();
+            session.LastIdempotencyToken = call.IdempotencyToken;
+            session.LastResponse = document;
+            await SaveAsync(session, cancellationToken);
+            return document;
+        }, cancellationToken);
     }
 
     /// <summary>

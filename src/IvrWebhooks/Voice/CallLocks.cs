@@ -1,16 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+
 namespace WebTicketing.IvrWebhooks.Voice;
 
 /// <summary>
 /// One webhook of a call at a time in this process. Twilio may retry a slow step, and the status and recording
 /// callbacks can land while a step of the same call is still being answered; queued here they never collide on the
 /// call's session. This is for speed only: another instance can still answer the same call, which the session's
-/// version check and a fresh read (<see cref="CallSessionRetries"/>) handle.
+/// version check and a fresh read handle (<see cref="RunAsync{T}"/>).
 /// </summary>
 public sealed class CallLocks
 {
+    /// <summary>
+    /// Each collision means another webhook of the same call was committed in between, and a call has only a handful
+    /// in flight at once (a step, its retry, the status and recording callbacks), so this many is never reached in
+    /// practice; no pause is needed because the fresh read already sees the winner's write.
+    /// </summary>
+    private const int Attempts = 10;
+
     private readonly Dictionary<string, Gate> gates = new(StringComparer.Ordinal);
 
-    public async ValueTask<IDisposable> EnterAsync(string callSid, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> for the call alone in this process; when another instance saved the call's session
+    /// first (the save fails on its version or its key), forgets what <paramref name="db"/> tracked and runs it again
+    /// on a fresh read.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string callSid, DbContext db, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var _ = await EnterAsync(callSid, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await work();
+            }
+            catch (DbUpdateException) when (attempt < Attempts)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public Task RunAsync(string callSid, DbContext db, Func<Task> work, CancellationToken cancellationToken) =>
+        RunAsync(callSid, db, async () =>
+        {
+            await work();
+            return true;
+        }, cancellationToken);
+
+    private async ValueTask<IDisposable> EnterAsync(string callSid, CancellationToken cancellationToken)
     {
         Gate gate;
         lock (gates)
@@ -75,15 +112,4 @@ public sealed class CallLocks
             }
         }
     }
-}
-
-/// <summary>How often a webhook starts again from a fresh read after another instance saved the call's session first.</summary>
-public static class CallSessionRetries
-{
-    /// <summary>
-    /// Each collision means another webhook of the same call was committed in between, and a call has only a handful
-    /// in flight at once (a step, its retry, the status and recording callbacks), so this many is never reached in
-    /// practice; no pause is needed because the fresh read already sees the winner's write.
-    /// </summary>
-    public const int Attempts = 10;
 }

@@ -76,20 +76,8 @@ public sealed partial class RecordingDownload(
     public async Task RunAsync(string callSid, string recordingSid, string recordingUrl, RecordingPurpose purpose, CancellationToken ct)
     {
         var file = await DownloadAsync(recordingSid, recordingUrl, ct);
-        using var _ = await locks.EnterAsync(callSid, ct);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await LinkAsync(callSid, recordingSid, purpose, file, ct);
-                return;
-            }
-            catch (DbUpdateConcurrencyException) when (attempt < CallSessionRetries.Attempts)
-            {
-                // The call flow (on another instance) saved the session meanwhile, perhaps opening the case: look again.
-                db.ChangeTracker.Clear();
-            }
-        }
+        // The call flow (perhaps on another instance) may save the session meanwhile, opening the case: then look again.
+        await locks.RunAsync(callSid, db, () => LinkAsync(callSid, recordingSid, purpose, file, ct), ct);
     }
 
     private async Task LinkAsync(string callSid, string recordingSid, RecordingPurpose purpose, string file, CancellationToken ct)
