@@ -8,5 +8,4 @@ namespace WebTicketing.Core.Data;
 /// <c>Data/Migrations/Postgres</c>. It adds nothing else; AddCore registers it as <see cref="WebTicketingDb"/>, so
 /// every service, the workflow and the tests keep asking for <see cref="WebTicketingDb"/> whatever the provider.
 /// </summary>
-public sealed class PostgresWebTicketingDb(DbContextOptions<PostgresWebTicketingDb> options, WriteGate writeGate)
-    : WebTicketingDb(options, writeGate);
+public sealed class PostgresWebTicketingDb(DbContextOptions<PostgresWebTicketingDb> options) : WebTicketingDb(options);

@@ -16,16 +16,32 @@ namespace WebTicketing.Core.Data;
 public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKeyContext
 {
     private readonly List<Action> whenCommitted = [];
-    private readonly WriteGate writeGate;
 
-    public WebTicketingDb(DbContextOptions<WebTicketingDb> options, WriteGate writeGate)
-        : this((DbContextOptions)options, writeGate)
+    public WebTicketingDb(DbContextOptions<WebTicketingDb> options)
+        : this((DbContextOptions)options)
     {
     }
 
     /// <summary>For a provider-specific context type: EF needs the options typed for that type.</summary>
-    protected WebTicketingDb(DbContextOptions options, WriteGate writeGate)
-        : base(options) => this.writeGate = writeGate;
+    protected WebTicketingDb(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    /// <summary>
+    /// This process's write gate. Contexts come from EF's pool, whose contexts take nothing but their options, so
+    /// AddCore hands the gate over each time it rents one (<see cref="Rent"/>); a context made by hand (design time)
+    /// writes ungated.
+    /// </summary>
+    private WriteGate writeGate = WriteGate.Ungated;
+
+    /// <summary>Readies a context taken from the pool for a new scope: EF resets its own state, this resets ours.</summary>
+    internal WebTicketingDb Rent(WriteGate writeGate)
+    {
+        this.writeGate = writeGate;
+        whenCommitted.Clear();
+        return this;
+    }
 
     public DbSet<Region> Regions => Set<Region>();
     public DbSet<Organization> Organizations => Set<Organization>();

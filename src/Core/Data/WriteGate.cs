@@ -7,6 +7,9 @@ namespace WebTicketing.Core.Data;
 /// </summary>
 public sealed class WriteGate(bool serialize)
 {
+    /// <summary>Lets every writer through: PostgreSQL, or a context made outside the apps (design time).</summary>
+    public static readonly WriteGate Ungated = new(serialize: false);
+
     private readonly SemaphoreSlim semaphore = new(1, 1);
 
     public async ValueTask<IDisposable> EnterAsync(CancellationToken cancellationToken)

@@ -23,8 +23,11 @@ public sealed class Phrases(Language language, VoiceNames voices)
 
     public static CultureInfo CultureOf(Language language) => CultureInfo.GetCultureInfo(language == Language.En ? "en-US" : "es-ES");
 
-    public string this[string key] =>
-        Resources.GetString(key, Culture) ?? throw new InvalidOperationException($"Prompt {key} is missing.");
+    public string this[string key] => Prompts.GetOrAdd((Language, key), static (k, culture) =>
+        Resources.GetString(k.Item2, culture) ?? throw new InvalidOperationException($"Prompt {k.Item2} is missing."), Culture);
+
+    // ResourceManager takes a lock on every lookup, and a step says several prompts: under load the lock was contended.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Language, string), string> Prompts = new();
 
     public string Format(string key, params object[] args) => string.Format(Culture, this[key], args);
 
