@@ -29,10 +29,29 @@ public sealed partial class CallFlow(
 
     public async Task<string> AnswerAsync(VoiceStep step, VoiceCall call, CancellationToken cancellationToken)
     {
+        // One connection for the whole step: EF otherwise takes one from the pool and gives it back around every
+        // query, and each pass through Microsoft.Data.Sqlite's pool takes a process-wide lock.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await AnswerOnOpenConnectionAsync(step, call, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    // Compiled once: the session is read by every webhook, and EF's per-query expression lookup cost more than the query.
+    private static readonly Func<WebTicketingDb, string, CancellationToken, Task<CallSession?>> SessionOf =
+        EF.CompileAsyncQuery((WebTicketingDb db, string callSid, CancellationToken _) => db.CallSessions.SingleOrDefault(s => s.CallSid == callSid));
+
+    private async Task<string> AnswerOnOpenConnectionAsync(VoiceStep step, VoiceCall call, CancellationToken cancellationToken)
+    {
         // Another instance may answer a webhook of this call at the same moment: then this starts again from what it saved.
         return await locks.RunAsync(call.CallSid, db, async () =>
         {
-            var session = await db.CallSessions.SingleOrDefaultAsync(s => s.CallSid == call.CallSid, cancellationToken);
+            var session = await SessionOf(db, call.CallSid, cancellationToken);
             if (session is not null && call.IdempotencyToken is { } token && session.LastIdempotencyToken == token && session.LastResponse is { } answered)
             {
                 // Twilio retried a request we already answered: the same TwiML again, nothing done twice.
@@ -40,10 +59,9 @@ public sealed partial class CallFlow(
             }
             var isNew = session is null;
             session ??= Start(call);
-            var response = isNew || IsAwaited(step, session)
-                ? await StepAsync(step, session, call, cancellationToken)
+            var document = isNew || IsAwaited(step, session)
+                ? (await StepAsync(step, session, call, cancellationToken)).ToString()
                 : await StaleAsync(step, session, cancellationToken);
-            var document = response.ToString();
             session.LastIdempotencyToken = call.IdempotencyToken;
             session.LastResponse = document;
             await SaveAsync(session, cancellationToken);
@@ -62,14 +80,18 @@ public sealed partial class CallFlow(
         _ => session.Step == step.ToString(),
     };
 
-    /// <summary>A stale request changes nothing: the caller hears again what the call is waiting for.</summary>
-    private Task<VoiceResponse> StaleAsync(VoiceStep step, CallSession session, CancellationToken ct)
+    /// <summary>
+    /// A stale request changes nothing: the caller hears again what the call is waiting for. Only this flow moves a
+    /// call's step, and each answer is stored with the step it leads to, so the stored answer is that prompt; it is
+    /// rendered again (with its lookups) only for a call that has none yet, one a status callback created.
+    /// </summary>
+    private async Task<string> StaleAsync(VoiceStep step, CallSession session, CancellationToken ct)
     {
         if (step != VoiceStep.Incoming)
         {
             LogStale(session.CallSid, step, session.Step);
         }
-        return PromptAsync(session, PhrasesFor(session), new VoiceResponse(), ct);
+        return session.LastResponse ?? (await PromptAsync(session, PhrasesFor(session), new VoiceResponse(), ct)).ToString();
     }
 
     private CallSession Start(VoiceCall call)

@@ -20,6 +20,20 @@ public sealed class TransferTests : IvrTest
     }
 
     [Fact]
+    public async Task A_stale_webhook_during_a_transfer_repeats_the_dial_and_the_dial_result_still_counts()
+    {
+        var call = await TransferredFromCaseAsync();
+        var dialing = (await SessionAsync(call)).LastResponse;
+
+        var stale = await call.StepAsync("case-menu", "1");
+        var done = await call.StepAsync("dial-result", extra: Dial("no-answer"));
+
+        Assert.Equal(dialing, stale);
+        Assert.Contains("<Dial", stale);
+        TwimlSamples.Matches("es-no-agent-voicemail", done);
+    }
+
+    [Fact]
     public async Task Agent_who_answers_ends_the_ivr_and_the_screen_pop_row_records_it()
     {
         var call = await TransferredFromCaseAsync();
