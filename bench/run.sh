@@ -59,6 +59,9 @@ wrk_run() { # name connections url script -- args...: one wrk run, its JSON line
   echo "${j%\}},\"cpu_ms_per_req\":$cpu}" >"$RESULTS/wrk-$name.json"
   echo "| $name | $connections | $(jq_get "$j" rps 0) | $(jq_get "$j" p50_ms 2) | $(jq_get "$j" p90_ms 2) | $(jq_get "$j" p99_ms 2) | $(jq_get "$j" max_ms 1) | $(jq_get "$j" non2xx 0) | $cpu | $(load) |" >>"$OUT"
 }
+warm_up() { # script url -- args...: 5 s of the same load, not recorded, so the first measured run finds tiered JIT done as the later ones do
+  (cd "$BENCH/wrk" && wrk -t2 -c32 -d5s --timeout 10s -s "$@") >/dev/null
+}
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 jq_get() { # json key decimals: a number out of wrk's one-line JSON without needing jq
   printf "%.${3}f" "$(echo "$1" | sed -E "s/.*\"$2\":([0-9.]+).*/\1/")"
@@ -107,6 +110,7 @@ if ! skip baseline; then
     echo "| run | connections | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | server CPU ms/req | load avg |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
   } >>"$OUT"
+  warm_up "post.lua" "http://127.0.0.1:$BASELINE_PORT/insert" -- "$FORM"
   wrk_run fixed-c32 32 "http://127.0.0.1:$BASELINE_PORT/fixed" post.lua -- "$FORM"
   wrk_run twiml-c32 32 "http://127.0.0.1:$BASELINE_PORT/twiml" post.lua -- "$FORM" "$SIG"
   wrk_run insert-c32 32 "http://127.0.0.1:$BASELINE_PORT/insert" post.lua -- "$FORM"
@@ -121,6 +125,7 @@ if ! skip ivr; then
   "$DATA" directory --root "$IVR_ROOT" --codes-out "$WORK/codes.txt"
   IVR_ARGS=(--base "http://127.0.0.1:$IVR_PORT" --token "$TOKEN" --codes-file "$WORK/codes.txt" --serve-recordings "$MEDIA_PORT" --server-pid "$pid")
   "$LOADGEN" emit-wrk "${IVR_ARGS[@]}" --calls 200 --steps incoming,gather,record,redirect,dial --out "$WORK/steps.lua"
+  warm_up "replay.lua" "http://127.0.0.1:$IVR_PORT" -- "$WORK/steps.lua"
   wrk_run replay-c32 32 "http://127.0.0.1:$IVR_PORT" replay.lua -- "$WORK/steps.lua"
   wrk_run replay-c100 100 "http://127.0.0.1:$IVR_PORT" replay.lua -- "$WORK/steps.lua"
   {
