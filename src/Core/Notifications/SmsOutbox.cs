@@ -63,15 +63,9 @@ public sealed partial class SmsOutbox(WebTicketingDb db, TimeProvider time, ISer
     /// </summary>
     private List<string> KeysInThisUnitOfWork()
     {
-        var detecting = db.ChangeTracker.AutoDetectChangesEnabled;
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        try
+        using (new AutoDetectPaused(db.ChangeTracker))
         {
             return db.ChangeTracker.Entries<OutboxMessage>().Select(e => e.Entity.DedupKey).ToList();
-        }
-        finally
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = detecting;
         }
     }
 
