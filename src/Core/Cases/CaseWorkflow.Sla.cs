@@ -102,10 +102,12 @@ public sealed partial class CaseWorkflow
                 {
                     return [];
                 }
+                var alerts = new List<OutboxMessage>();
                 foreach (var point in taken)
                 {
-                    await ActOnAsync(@case, point, now, cancellationToken);
+                    await ActOnAsync(@case, point, alerts, cancellationToken);
                 }
+                await outbox.QueueAsync(alerts, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 slaJobs.Schedule(@case.Id, before, SlaClock.Checkpoints(@case.Sla));
                 return taken;
@@ -139,23 +141,21 @@ public sealed partial class CaseWorkflow
                 .ToListAsync(cancellationToken);
             var now = time.GetUtcNow();
             var moved = new List<(int CaseId, IReadOnlyList<SlaCheckpoint> Before, IReadOnlyList<SlaCheckpoint> After)>();
-            // Each queued SMS looks at the outbox's local view, which would scan every tracked case and event of the
-            // batch again (40 % of a sweep's CPU); the save below detects the changes once.
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var alerts = new List<OutboxMessage>();
             foreach (var @case in cases)
             {
                 var before = SlaClock.Checkpoints(@case.Sla);
                 var taken = sla.TakeDue(@case, now);
                 foreach (var point in taken)
                 {
-                    await ActOnAsync(@case, point, now, cancellationToken);
+                    await ActOnAsync(@case, point, alerts, cancellationToken);
                 }
                 if (taken.Count > 0)
                 {
                     moved.Add((@case.Id, before, SlaClock.Checkpoints(@case.Sla)));
                 }
             }
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
+            await outbox.QueueAsync(alerts, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             foreach (var (caseId, before, after) in moved)
             {
@@ -166,7 +166,6 @@ public sealed partial class CaseWorkflow
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
             var acted = 0;
             foreach (var caseId in caseIds)
             {
@@ -179,12 +178,12 @@ public sealed partial class CaseWorkflow
         }
         finally
         {
-            db.ChangeTracker.AutoDetectChangesEnabled = true;
             db.ChangeTracker.Clear();
         }
     }
 
-    private async Task ActOnAsync(Case @case, SlaCheckpoint point, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Changes the case for the checkpoint and adds its SMS to <paramref name="alerts"/>, queued by the caller.</summary>
+    private async Task ActOnAsync(Case @case, SlaCheckpoint point, List<OutboxMessage> alerts, CancellationToken cancellationToken)
     {
         var tier = @case.Tier;
         var dueLocal = TimeZoneInfo.ConvertTime(point.DueAt, sla.CalendarOf(@case).TimeZone);
@@ -195,7 +194,7 @@ public sealed partial class CaseWorkflow
             var recipients = @case.Assignee is { Phone: { Length: > 0 } phone } assignee
                 ? [(phone, assignee.Language)]
                 : await OnCallAsync(@case.SupportGroup, tier, cancellationToken);
-            await QueueSmsAsync(@case, point, recipients, language => SlaTexts.Warning(language, @case.Number, point.Target, tier, dueLocal), now, cancellationToken);
+            alerts.AddRange(Alerts(@case, point, recipients, language => SlaTexts.Warning(language, @case.Number, point.Target, tier, dueLocal)));
             LogSla(@case.Number, point.Target, point.Check);
             return;
         }
@@ -210,8 +209,8 @@ public sealed partial class CaseWorkflow
         var breachRecipients = (await OnCallAsync(@case.SupportGroup, @case.Tier, cancellationToken))
             .Concat(await SupervisorsAsync(cancellationToken))
             .ToList();
-        await QueueSmsAsync(@case, point, breachRecipients,
-            language => SlaTexts.Breach(language, @case.Number, point.Target, tier, dueLocal, escalatedTo), now, cancellationToken);
+        alerts.AddRange(Alerts(@case, point, breachRecipients,
+            language => SlaTexts.Breach(language, @case.Number, point.Target, tier, dueLocal, escalatedTo)));
         LogSla(@case.Number, point.Target, point.Check);
     }
 
@@ -248,18 +247,18 @@ public sealed partial class CaseWorkflow
     private readonly Dictionary<string, Language?> onCallLanguages = [];
 
     /// <summary>
-    /// Outbox rows in the caller's save. The key names case, target, check, due instant and phone, so the same
-    /// checkpoint never texts the same phone twice, even from two processes.
+    /// The SMS for the outbox, queued in the caller's save. The key names case, target, check, due instant and phone,
+    /// so the same checkpoint never texts the same phone twice, even from two processes.
     /// </summary>
-    private async Task QueueSmsAsync(Case @case, SlaCheckpoint point, IEnumerable<(string Phone, Language Language)> recipients,
-        Func<Language, string> body, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        foreach (var (phone, language) in recipients.DistinctBy(r => r.Phone))
+    private static IEnumerable<OutboxMessage> Alerts(Case @case, SlaCheckpoint point, IEnumerable<(string Phone, Language Language)> recipients,
+        Func<Language, string> body) =>
+        recipients.DistinctBy(r => r.Phone).Select(r => new OutboxMessage
         {
-            var key = $"sla:{@case.Id}:{point.Target}:{point.Check.ToString().ToLowerInvariant()}:{point.DueAt.UtcTicks}:{phone}";
-            await outbox.QueueAsync(key, phone, body(language), @case.Id, cancellationToken);
-        }
-    }
+            DedupKey = $"sla:{@case.Id}:{point.Target}:{point.Check.ToString().ToLowerInvariant()}:{point.DueAt.UtcTicks}:{r.Phone}",
+            To = r.Phone,
+            Body = body(r.Language),
+            CaseId = @case.Id,
+        });
 
     [LoggerMessage(LogLevel.Information, "Case {CaseNumber}: SLA {Check} of {Target}")]
     private partial void LogSla(string caseNumber, SlaTargetKind target, SlaCheck check);

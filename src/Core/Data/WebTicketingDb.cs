@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Storage;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Directory;
@@ -108,15 +109,17 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        BumpCaseVersions();
-        if (Database.CurrentTransaction is not null)
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
         int saved;
-        using (await writeGate.EnterAsync(cancellationToken))
+        using (DetectChangesOnce())
         {
-            saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (Database.CurrentTransaction is not null)
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            using (await writeGate.EnterAsync(cancellationToken))
+            {
+                saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
         }
         RunWhenCommitted();
         return saved;
@@ -124,15 +127,17 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
-        BumpCaseVersions();
-        if (Database.CurrentTransaction is not null)
-        {
-            return base.SaveChanges(acceptAllChangesOnSuccess);
-        }
         int saved;
-        using (writeGate.Enter())
+        using (DetectChangesOnce())
         {
-            saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            if (Database.CurrentTransaction is not null)
+            {
+                return base.SaveChanges(acceptAllChangesOnSuccess);
+            }
+            using (writeGate.Enter())
+            {
+                saved = base.SaveChanges(acceptAllChangesOnSuccess);
+            }
         }
         RunWhenCommitted();
         return saved;
@@ -187,16 +192,44 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
         }
     }
 
-    private void BumpCaseVersions()
+    /// <summary>
+    /// Finds the changes for a save in one scan of the tracked entities, and bumps the version of each changed case.
+    /// Through the tracker, the bump needs no second scan, so SaveChanges is kept from making one until the returned
+    /// scope ends: over an SLA sweep's batch (a hundred cases, their events and SMS) each scan cost a tenth of the sweep.
+    /// </summary>
+    private AutoDetectPaused DetectChangesOnce()
     {
+        var paused = new AutoDetectPaused(ChangeTracker);
+        if (paused.WasDetecting)
+        {
+            ChangeTracker.DetectChanges();
+        }
         foreach (var entry in ChangeTracker.Entries<Case>())
         {
             if (entry.State == EntityState.Modified)
             {
-                entry.Entity.Version++;
+                entry.Property(c => c.Version).CurrentValue++;
             }
         }
+        return paused;
     }
+}
+
+/// <summary>Keeps EF from scanning the tracked entities for changes by itself until disposed; for code that knows what changed.</summary>
+internal readonly struct AutoDetectPaused : IDisposable
+{
+    private readonly ChangeTracker tracker;
+
+    public AutoDetectPaused(ChangeTracker tracker)
+    {
+        this.tracker = tracker;
+        WasDetecting = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+    }
+
+    public bool WasDetecting { get; }
+
+    public void Dispose() => tracker.AutoDetectChangesEnabled = WasDetecting;
 }
 
 /// <summary>A named counter, for numbers that must be unique across processes (case numbers).</summary>

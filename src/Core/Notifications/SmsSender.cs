@@ -34,7 +34,7 @@ public sealed partial class SmsSender(
     private static readonly Counter<long> Sent = Telemetry.Meter.CreateCounter<long>("webticketing.sms.sent", description: "SMS accepted by Twilio (or the local outbox)");
     private static readonly Counter<long> Failed = Telemetry.Meter.CreateCounter<long>("webticketing.sms.failed", description: "SMS given up, by error code");
 
-    /// <summary>The job enqueued after a message is committed. Does nothing unless the message is still pending and due.</summary>
+    /// <summary>Sends one message. Does nothing unless it is still pending and due.</summary>
     [AutomaticRetry(Attempts = 0)]
     public async Task SendAsync(long outboxMessageId, CancellationToken cancellationToken)
     {
@@ -53,6 +53,27 @@ public sealed partial class SmsSender(
             ? new SendOutcome.Permanent(OptedOutCode, "The recipient opted out (STOP) before the message was sent.")
             : await DeliverAsync(message);
         await RecordAsync(message.Id, outcome, cancellationToken);
+    }
+
+    /// <summary>
+    /// The job enqueued after a commit, for the messages it queued, one after another. A message that fails in an
+    /// unexpected way does not hold back the others; it is left to the dispatcher (or to <see cref="RecoverAsync"/>).
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    public async Task SendAsync(long[] outboxMessageIds, CancellationToken cancellationToken)
+    {
+        foreach (var id in outboxMessageIds)
+        {
+            try
+            {
+                await SendAsync(id, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                db.ChangeTracker.Clear();
+                LogSendFailed(exception, id);
+            }
+        }
     }
 
     /// <summary>The every-minute job: sends what is due (retries, messages whose job was lost) and checks stuck sends.</summary>
@@ -220,6 +241,9 @@ public sealed partial class SmsSender(
     }
 
     private static string Excerpt(string body) => body.Length <= 80 ? body : body[..77] + "...";
+
+    [LoggerMessage(LogLevel.Error, "SMS {MessageId} could not be sent; the dispatcher will try again")]
+    private partial void LogSendFailed(Exception exception, long messageId);
 
     [LoggerMessage(LogLevel.Warning, "SMS {MessageId} attempt {Attempts} failed ({Code}: {Error}); will retry")]
     private partial void LogRetrying(long messageId, int attempts, string code, string error);

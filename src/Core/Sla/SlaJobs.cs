@@ -16,8 +16,12 @@ public sealed partial class SlaJobs(WebTicketingDb db, CaseWorkflow workflow, Ti
 {
     public const string SweepJobId = "sla-sweep";
     private const int SweepBatch = 200;
-    /// <summary>Cases acted on per save: one transaction holds the write gate (and the phone line's writes) for tens of milliseconds at most.</summary>
-    private const int SaveBatch = 50;
+    /// <summary>
+    /// Cases acted on per save: one transaction holds the write gate (and the phone line's writes) for tens of
+    /// milliseconds at most. 100 breaches saved in 30–45 ms on 2 busy cores; 50 paid the per-save costs (loading,
+    /// the outbox checks, the commit, the send job) twice as often for the same backlog.
+    /// </summary>
+    private const int SaveBatch = 100;
 
     /// <summary>Runs at a checkpoint's instant; does nothing when the target was met or its due moved since scheduling.</summary>
     [AutomaticRetry(Attempts = 3)]

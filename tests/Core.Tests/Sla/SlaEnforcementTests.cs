@@ -259,6 +259,42 @@ public sealed class SlaEnforcementTests : IAsyncLifetime
         Assert.Equal(0, await SweepAsync());
     }
 
+    [Fact]
+    public async Task Backlog_of_breaches_is_processed_in_one_sweep_once_per_case_with_one_send_job_per_save()
+    {
+        // More cases than one save takes (100), as after hours of downtime: every resolution budget spent at once.
+        var backlog = new List<Case>();
+        for (var i = 0; i < 130; i++)
+        {
+            var opened = await sla.OpenAsync(Severity.Critical);
+            await sla.Succeeds(w => w.ChangeStatusAsync(opened.Id, null, CaseStatus.InProgress, SlaHost.Staff));
+            backlog.Add(opened);
+        }
+        sla.AdvanceTo(Start.AddHours(4));
+        var sendJobsBefore = sla.Host.EnqueuedSmsJobs().Count;
+
+        Assert.Equal(backlog.Count, await SweepAsync());
+        Assert.Equal(0, await SweepAsync());
+
+        var breachIds = new List<long>();
+        foreach (var opened in backlog)
+        {
+            var stored = await sla.LoadAsync(opened.Id);
+            Assert.Equal(2, stored.Tier);
+            Assert.True(stored.Sla.ResolutionBreached);
+            Assert.Single(stored.Events, e => e.Kind == CaseEventKind.SlaBreached);
+            Assert.Single(stored.Events, e => e.Kind == CaseEventKind.Escalated);
+            var breach = (await sla.OutboxAsync(opened.Id)).Where(m => m.DedupKey.Contains(":breach:")).ToList();
+            Assert.Equal([NetworkTier2, SlaHost.SupervisorPhone], breach.Select(m => m.To));
+            Assert.All(breach, m => Assert.Contains($"caso {opened.Number}: resolver en nivel 1", m.Body));
+            breachIds.AddRange(breach.Select(m => m.Id));
+        }
+        // One job per save (100 cases, then 30) carries all of that save's messages, instead of one job per SMS.
+        var sendJobs = sla.Host.EnqueuedSmsJobs().Skip(sendJobsBefore).ToList();
+        Assert.Equal([200, 60], sendJobs.Select(ids => ids.Length));
+        Assert.Equal(breachIds.Order(), sendJobs.SelectMany(ids => ids).Order());
+    }
+
     [SqliteOnlyFact]
     public async Task Sweep_query_reads_the_due_index_instead_of_scanning_cases()
     {

@@ -1,9 +1,12 @@
+using System.Globalization;
+using Hangfire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using WebTicketing.Core.Data;
 using WebTicketing.Core.Hosting;
+using WebTicketing.Core.Notifications;
 using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Support;
@@ -81,6 +84,18 @@ public sealed class CoreTestHost : IAsyncDisposable
         await using var scope = Scope();
         return await work(scope.ServiceProvider.GetRequiredService<WebTicketingDb>());
     }
+
+    /// <summary>
+    /// The SMS send jobs enqueued so far, oldest first, by the outbox message ids each carries (a host without a job
+    /// server only enqueues them).
+    /// </summary>
+    public List<long[]> EnqueuedSmsJobs() =>
+        Services.GetRequiredService<JobStorage>().GetMonitoringApi().EnqueuedJobs("default", 0, 1000)
+            .OrderBy(j => long.Parse(j.Key, CultureInfo.InvariantCulture))
+            .Select(j => j.Value.Job)
+            .Where(j => j.Type == typeof(SmsSender) && j.Method.Name == nameof(SmsSender.SendAsync))
+            .Select(j => Assert.IsType<long[]>(j.Args[0]))
+            .ToList();
 
     /// <summary>Stops the host as a crash would leave things: the data stays for the next host on the same database.</summary>
     public void Stop()

@@ -76,7 +76,7 @@ public sealed class SmsJobsTests : IAsyncLifetime
             () => Task.FromResult(monitoring.SucceededJobs(0, 50).Select(j => j.Value.Job).Where(j => j.Method.Name == nameof(SmsSender.SendAsync)).ToList()),
             jobs => jobs.Count > 0);
         var job = Assert.Single(succeeded);
-        Assert.Equal(queued.Id, Convert.ToInt64(job.Args[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal([queued.Id], Assert.IsType<long[]>(job.Args[0]));
     }
 
     [Fact]
