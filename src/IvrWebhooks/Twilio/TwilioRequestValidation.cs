@@ -18,7 +18,18 @@ public static class TwilioRequestValidation
         {
             var http = context.HttpContext;
             var options = http.RequestServices.GetRequiredService<IOptionsMonitor<TwilioOptions>>().CurrentValue;
-            return await IsValidAsync(http.Request, options) ? await next(context) : Results.StatusCode(StatusCodes.Status403Forbidden);
+            bool valid;
+            try
+            {
+                valid = await IsValidAsync(http.Request, options);
+            }
+            catch (Exception e) when (e is BadHttpRequestException or InvalidDataException)
+            {
+                // A body cut short (the client hung up mid-request) or past the form limits: the sender's fault, not a
+                // server error to log and answer with 500. Nothing was read, so nothing was written.
+                return Results.BadRequest();
+            }
+            return valid ? await next(context) : Results.StatusCode(StatusCodes.Status403Forbidden);
         });
 
     public static async Task<bool> IsValidAsync(HttpRequest request, TwilioOptions options)

@@ -62,4 +62,17 @@ public sealed class ResilienceTests : IvrTest
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_form_the_server_cannot_read_gets_400_not_a_server_error_and_writes_nothing()
+    {
+        var call = Call();
+        // ASP.NET Core reads at most 1,024 form values: past that the form cannot be read at all.
+        var form = call.Form(Enumerable.Range(0, 1100).ToDictionary(i => $"Extra{i}", i => "x"));
+
+        var response = await App.PostAsync("/twilio/voice/incoming", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(await App.WithDbAsync(db => db.CallSessions.AnyAsync()));
+    }
 }
