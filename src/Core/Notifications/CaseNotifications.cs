@@ -15,29 +15,23 @@ public sealed class CaseNotifications(WebTicketingDb db, SmsOutbox outbox, SmsTe
     public static string OpenedKey(int caseId) => $"case:{caseId}:opened";
     public static string EventKey(int caseId, long caseEventId) => $"case:{caseId}:event:{caseEventId}";
 
-    /// <summary>Queues the SMS for <paramref name="recorded"/> (already saved, so they have ids). Says whether any was queued.</summary>
+    /// <summary>
+    /// Queues the SMS for <paramref name="recorded"/> (already saved, so they have ids) in one go: one check of the
+    /// outbox and one send job for the change, however many events it recorded. Says whether any was queued.
+    /// </summary>
     public async Task<bool> QueueAsync(Case @case, IReadOnlyList<CaseEvent> recorded, Actor actor, CancellationToken cancellationToken)
     {
-        var queued = false;
-        Contact? contact = null;
-        foreach (var caseEvent in recorded)
+        var notices = recorded.Select(caseEvent => NoticeFor(@case, caseEvent, actor)).OfType<Notice>().ToList();
+        if (notices.Count == 0 || await RecipientAsync(@case, cancellationToken) is not { } contact)
         {
-            if (NoticeFor(@case, caseEvent, actor) is not { } notice)
-            {
-                continue;
-            }
-            contact ??= await RecipientAsync(@case, cancellationToken);
-            if (contact is null)
-            {
-                return queued;
-            }
-            var body = notice.Text(contact.Language);
-            if (body is not null)
-            {
-                queued |= await outbox.QueueAsync(notice.Key, contact.Phone!, body, @case.Id, cancellationToken);
-            }
+            return false;
         }
-        return queued;
+        var messages = notices
+            .Select(notice => (notice.Key, Body: notice.Text(contact.Language)))
+            .Where(n => n.Body is not null)
+            .Select(n => new OutboxMessage { DedupKey = n.Key, To = contact.Phone!, Body = n.Body!, CaseId = @case.Id })
+            .ToList();
+        return (await outbox.QueueAsync(messages, cancellationToken)).Count > 0;
     }
 
     private Notice? NoticeFor(Case @case, CaseEvent caseEvent, Actor actor)

@@ -9,7 +9,8 @@ namespace WebTicketing.Core.Notifications;
 /// <summary>
 /// Queues SMS in the caller's unit of work: the message is saved by the same SaveChanges (or write transaction) as
 /// the change that caused it, and sent later by <see cref="SmsSender"/>: at once through a job enqueued after the
-/// commit (one per call, for all the messages it queued), or by the every-minute <see cref="SmsDispatcher"/> when that job was lost (a crash right after commit).
+/// commit (one per call, for all the messages it queued), or by the every-minute <see cref="SmsDispatcher"/> when
+/// that job was lost (a crash right after commit).
 /// </summary>
 public sealed partial class SmsOutbox(WebTicketingDb db, TimeProvider time, IServiceProvider services, ILogger<SmsOutbox> logger)
 {
