@@ -143,6 +143,9 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
         return saved;
     }
 
+    /// <summary>For a write made outside SaveChanges and outside a write transaction (<see cref="Telephony.CallSessionRows"/>).</summary>
+    internal ValueTask<IDisposable> EnterWriteGateAsync(CancellationToken cancellationToken) => writeGate.EnterAsync(cancellationToken);
+
     internal void RunWhenCommitted()
     {
         var actions = whenCommitted.ToList();

@@ -122,6 +122,7 @@ public static class CoreRegistration
         builder.Services.AddPooledDb<WebTicketingDb>(new WriteGate(serialize: true), options => options
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
+        builder.Services.AddSingleton(_ => new CallSessionRows(connectionString));
         // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
         builder.AddJobs(() => SqliteJobStore.Create(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
         {
@@ -144,6 +145,7 @@ public static class CoreRegistration
         builder.Services.AddPooledDb<PostgresWebTicketingDb>(WriteGate.Ungated, options => options
             .UseNpgsql(connectionString)
             .UseCaseInsensitiveLike());
+        builder.Services.AddSingleton(_ => new CallSessionRows(sqliteConnectionString: null));
         builder.AddJobs(() => PostgresJobStore(connectionString));
     }
 

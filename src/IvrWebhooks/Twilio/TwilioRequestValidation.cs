@@ -39,7 +39,8 @@ public static class TwilioRequestValidation
         {
             return false;
         }
-        var parameters = new NameValueCollection();
+        // Ordinal: Twilio's parameter names are case-sensitive, and the default comparer hashed each name through ICU.
+        var parameters = new NameValueCollection(StringComparer.Ordinal);
         if (request.HasFormContentType)
         {
             var form = await request.ReadFormAsync(request.HttpContext.RequestAborted);

@@ -19,6 +19,7 @@ public sealed partial class CallFlow(
     LookupGuard guard,
     CallTransfer transfer,
     CallLocks locks,
+    CallSessionRows sessions,
     TimeProvider time,
     IOptions<IvrOptions> ivr,
     IOptions<TwilioOptions> twilio,
@@ -34,8 +35,7 @@ public sealed partial class CallFlow(
             // Another instance may answer a webhook of this call at the same moment: then this starts again from what it saved.
             return await locks.RunAsync(call.CallSid, db, async () =>
             {
-                await HoldConnectionAsync(cancellationToken);
-                var session = await SessionOf(db, call.CallSid, cancellationToken);
+                var session = await sessions.FindAsync(db, call.CallSid, cancellationToken);
                 if (session is not null && call.IdempotencyToken is { } token && session.LastIdempotencyToken == token && session.LastResponse is { } answered)
                 {
                     // Twilio retried a request we already answered: the same TwiML again, nothing done twice.
@@ -43,9 +43,16 @@ public sealed partial class CallFlow(
                 }
                 var isNew = session is null;
                 session ??= Start(call);
-                var document = isNew || IsAwaited(step, session)
-                    ? (await StepAsync(step, session, call, cancellationToken)).ToString()
-                    : await StaleAsync(step, session, cancellationToken);
+                string document;
+                if (isNew || IsAwaited(step, session))
+                {
+                    await HoldConnectionAsync(cancellationToken);
+                    document = (await StepAsync(step, session, call, cancellationToken)).ToString();
+                }
+                else
+                {
+                    document = await StaleAsync(step, session, cancellationToken);
+                }
                 session.LastIdempotencyToken = call.IdempotencyToken;
                 session.LastResponse = document;
                 await SaveAsync(session, cancellationToken);
@@ -71,10 +78,6 @@ public sealed partial class CallFlow(
             await db.Database.OpenConnectionAsync(cancellationToken);
         }
     }
-
-    // Compiled once: the session is read by every webhook, and EF's per-query expression lookup cost more than the query.
-    private static readonly Func<WebTicketingDb, string, CancellationToken, Task<CallSession?>> SessionOf =
-        EF.CompileAsyncQuery((WebTicketingDb db, string callSid, CancellationToken _) => db.CallSessions.SingleOrDefault(s => s.CallSid == callSid));
 
     /// <summary>
     /// Whether this webhook answers what the call is waiting for. Twilio only posts to the action of the document it
@@ -104,27 +107,44 @@ public sealed partial class CallFlow(
     private CallSession Start(VoiceCall call)
     {
         var now = time.GetUtcNow();
-        var session = new CallSession { CallSid = call.CallSid, Caller = call.From, Step = nameof(VoiceStep.Incoming), StartedAt = now, UpdatedAt = now };
-        db.CallSessions.Add(session);
-        return session;
+        unsaved = new CallSession { CallSid = call.CallSid, Caller = call.From, Step = nameof(VoiceStep.Incoming), StartedAt = now, UpdatedAt = now };
+        return unsaved;
     }
 
-    /// <summary>Saves the session; CaseWorkflow may have cleared the change tracker after a collision, so re-attach it then.</summary>
+    /// <summary>The session this webhook started, until its row is stored.</summary>
+    private CallSession? unsaved;
+
+    /// <summary>
+    /// Stores the session. The session is not tracked by EF (<see cref="CallSessionRows"/> reads and writes it); when
+    /// the step also changed other rows (a transfer's screen pop, a callback task), it joins them in one SaveChanges,
+    /// so they are stored together or not at all.
+    /// </summary>
     internal async Task SaveAsync(CallSession session, CancellationToken cancellationToken)
     {
-        var entry = db.Entry(session);
-        if (entry.State == EntityState.Detached)
-        {
-            entry = db.CallSessions.Update(session);
-            entry.Property(s => s.Version).OriginalValue = session.Version;
-        }
         session.UpdatedAt = time.GetUtcNow();
+        var isNew = ReferenceEquals(session, unsaved);
         await db.Database.CloseConnectionAsync();
-        if (entry.State != EntityState.Added)
+        if (!db.ChangeTracker.HasChanges())
         {
-            session.Version++;
+            await (isNew ? sessions.InsertAsync(db, session, cancellationToken) : sessions.UpdateAsync(db, session, cancellationToken));
         }
-        await db.SaveChangesAsync(cancellationToken);
+        else
+        {
+            var entry = isNew ? db.CallSessions.Add(session) : db.CallSessions.Update(session);
+            if (!isNew)
+            {
+                entry.Property(s => s.Version).OriginalValue = session.Version++;
+            }
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            finally
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
+        unsaved = null;
     }
 
     internal Phrases PhrasesFor(CallSession session) => new(session.Language ?? Language.Es, ivr.Value.Voices);
