@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
-using System.Reflection;
+using System.Linq.Expressions;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -14,10 +14,16 @@ namespace WebTicketing.Core.Telephony;
 /// <summary>
 /// Reads and writes a call's session row with plain commands, outside EF's query and update pipelines: every IVR
 /// webhook does both, and through EF they were two thirds of a step's CPU (profiled under the bench replay; see
-/// bench/README). On SQLite the statements run on connections of their own, kept open with the statements prepared:
-/// taking a connection from Microsoft.Data.Sqlite's pool (a process-wide lock, EF's SQL functions registered again)
-/// and preparing each statement cost as much again. One writer connection is enough, because the write gate lets one
-/// write at a time through anyway.
+/// bench/README).
+/// <para>
+/// On SQLite both run on one connection of this class's, kept open with its statements prepared, in turn under the
+/// write gate. Measured against the alternatives: a pooled connection per statement paid Microsoft.Data.Sqlite's
+/// pool lock, EF's SQL functions registered again and both statements prepared again, as much as EF itself; separate
+/// reader connections re-read every page they touched after each write (SQLite drops a connection's page cache when
+/// another connection changed the file), while this one's cache stays valid because it is the one writing. SQLite's
+/// own busy handler waits out another process's write in small steps, where Microsoft.Data.Sqlite's retry sleeps
+/// 150 ms.
+/// </para>
 /// <para>
 /// The columns, their names and their conversions come from the EF model, so a new property is stored with no change
 /// here; and the rules are EF's: the row's <see cref="CallSession.Version"/> is checked and bumped, a lost race throws
@@ -27,18 +33,10 @@ namespace WebTicketing.Core.Telephony;
 /// </summary>
 public sealed class CallSessionRows : IDisposable
 {
-    /// <summary>
-    /// Reader connections, each opened once and kept. A read is a few microseconds of CPU, so more than a couple per
-    /// core only adds connections; and opening them on demand and closing them after a burst made the writer meet
-    /// SQLITE_BUSY (and Microsoft.Data.Sqlite's 150 ms sleep) while a new connection read the WAL index.
-    /// </summary>
-    private static readonly int Readers = Math.Max(4, 2 * Environment.ProcessorCount);
-
     private readonly ConcurrentDictionary<IModel, Shape> shapes = new();
     private readonly string? sqliteConnectionString;
-    private readonly ConcurrentQueue<SqliteStatements> idleReaders = new();
-    private readonly SemaphoreSlim readerTurns = new(Readers, Readers);
-    private SqliteStatements? writer;
+    private readonly Lock connectionTurn = new();
+    private SqliteStatements? statements;
     private bool disposed;
 
     /// <param name="sqliteConnectionString">The database's, when it is SQLite; PostgreSQL runs the statements on the context's connection.</param>
@@ -53,34 +51,13 @@ public sealed class CallSessionRows : IDisposable
     public async Task<CallSession?> FindAsync(WebTicketingDb db, string callSid, CancellationToken cancellationToken)
     {
         var shape = ShapeOf(db);
-        if (OwnConnections(db))
+        if (OwnConnection(db))
         {
-            await readerTurns.WaitAsync(cancellationToken);
-            try
+            // The write gate hands the connection over. Measured: with a blocking lock for reads instead, blocked pool
+            // threads cost a tenth of the replay's throughput, more than reads queuing behind writes.
+            using (await db.EnterWriteGateAsync(cancellationToken))
             {
-                var reader = idleReaders.TryDequeue(out var idle) ? idle : Open(shape, forWrites: false);
-                try
-                {
-                    var session = reader.Find(shape, callSid);
-                    if (disposed)
-                    {
-                        reader.Dispose();
-                    }
-                    else
-                    {
-                        idleReaders.Enqueue(reader);
-                    }
-                    return session;
-                }
-                catch
-                {
-                    reader.Dispose();
-                    throw;
-                }
-            }
-            finally
-            {
-                readerTurns.Release();
+                return OnOwnConnection(shape, own => own.Find(callSid));
             }
         }
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -125,11 +102,11 @@ public sealed class CallSessionRows : IDisposable
         int written;
         try
         {
-            if (OwnConnections(db))
+            if (OwnConnection(db))
             {
                 using (await db.EnterWriteGateAsync(cancellationToken))
                 {
-                    written = WriteOnOwnConnection(shape, session, insert);
+                    written = OnOwnConnection(shape, own => own.Write(session, insert));
                 }
             }
             else
@@ -151,19 +128,32 @@ public sealed class CallSessionRows : IDisposable
         }
     }
 
-    /// <summary>Under the write gate: nobody else uses the writer meanwhile.</summary>
-    private int WriteOnOwnConnection(Shape shape, CallSession session, bool insert)
+    /// <summary>Under the write gate; the lock only keeps <see cref="Dispose"/> from closing the connection under a statement.</summary>
+    private T OnOwnConnection<T>(Shape shape, Func<SqliteStatements, T> work)
     {
-        writer ??= Open(shape, forWrites: true);
+        lock (connectionTurn)
+        {
+            return OnOwnConnectionLocked(shape, work);
+        }
+    }
+
+    private T OnOwnConnectionLocked<T>(Shape shape, Func<SqliteStatements, T> work)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (statements?.Shape != shape)
+        {
+            statements?.Dispose();
+            statements = new SqliteStatements(sqliteConnectionString!, shape);
+        }
         try
         {
-            return writer.Write(shape, session, insert);
+            return work(statements);
         }
         catch (SqliteException e) when (!IsDuplicateKey(e))
         {
-            // A connection in an unknown state is not kept: the next write opens a new one.
-            writer.Dispose();
-            writer = null;
+            // A connection in an unknown state is not kept: the next statement opens a new one.
+            statements.Dispose();
+            statements = null;
             throw;
         }
     }
@@ -177,7 +167,8 @@ public sealed class CallSessionRows : IDisposable
             try
             {
                 await using var command = Command(db, insert ? shape.Insert : shape.Update);
-                shape.Bind(command, session, insert);
+                shape.AddParameters(command, insert);
+                shape.SetValues(command, session, insert);
                 return await command.ExecuteNonQueryAsync(cancellationToken);
             }
             finally
@@ -188,21 +179,14 @@ public sealed class CallSessionRows : IDisposable
     }
 
     /// <summary>SQLite outside a transaction of the context's: a transaction's statements must run on its connection.</summary>
-    private bool OwnConnections(WebTicketingDb db) => sqliteConnectionString is not null && db.Database.CurrentTransaction is null;
-
-    private SqliteStatements Open(Shape shape, bool forWrites)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        return new SqliteStatements(sqliteConnectionString!, shape, forWrites);
-    }
+    private bool OwnConnection(WebTicketingDb db) => sqliteConnectionString is not null && db.Database.CurrentTransaction is null;
 
     public void Dispose()
     {
-        disposed = true;
-        writer?.Dispose();
-        while (idleReaders.TryDequeue(out var reader))
+        lock (connectionTurn)
         {
-            reader.Dispose();
+            disposed = true;
+            statements?.Dispose();
         }
     }
 
@@ -223,16 +207,17 @@ public sealed class CallSessionRows : IDisposable
 
     private Shape ShapeOf(WebTicketingDb db) => shapes.GetOrAdd(db.Model, model => new Shape(model));
 
-    /// <summary>An open SQLite connection with its statements prepared once.</summary>
+    /// <summary>An open SQLite connection with its three statements prepared once.</summary>
     private sealed class SqliteStatements : IDisposable
     {
         private readonly SqliteConnection connection;
-        private readonly SqliteCommand? select;
-        private readonly SqliteCommand? insert;
-        private readonly SqliteCommand? update;
+        private readonly SqliteCommand select;
+        private readonly SqliteCommand insert;
+        private readonly SqliteCommand update;
 
-        public SqliteStatements(string connectionString, Shape shape, bool forWrites)
+        public SqliteStatements(string connectionString, Shape shape)
         {
+            Shape = shape;
             connection = new SqliteConnection(connectionString);
             try
             {
@@ -243,15 +228,9 @@ public sealed class CallSessionRows : IDisposable
                     pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;";
                     pragmas.ExecuteNonQuery();
                 }
-                if (forWrites)
-                {
-                    insert = Prepare(shape.Insert, command => shape.Bind(command, null, insert: true));
-                    update = Prepare(shape.Update, command => shape.Bind(command, null, insert: false));
-                }
-                else
-                {
-                    select = Prepare(shape.Select, command => command.Parameters.Add(shape.Key.Mapping.CreateParameter(command, "@key", null, nullable: false)));
-                }
+                select = Prepare(shape.Select, command => command.Parameters.Add(shape.Key.Mapping.CreateParameter(command, "@key", null, nullable: false)));
+                insert = Prepare(shape.Insert, command => shape.AddParameters(command, insert: true));
+                update = Prepare(shape.Update, command => shape.AddParameters(command, insert: false));
             }
             catch
             {
@@ -260,17 +239,19 @@ public sealed class CallSessionRows : IDisposable
             }
         }
 
-        public CallSession? Find(Shape shape, string callSid)
+        public Shape Shape { get; }
+
+        public CallSession? Find(string callSid)
         {
-            select!.Parameters[0].Value = callSid;
+            select.Parameters[0].Value = callSid;
             using var rows = select.ExecuteReader(CommandBehavior.SingleRow);
-            return rows.Read() ? shape.Materialize(rows) : null;
+            return rows.Read() ? Shape.Materialize(rows) : null;
         }
 
-        public int Write(Shape shape, CallSession session, bool insert)
+        public int Write(CallSession session, bool insert)
         {
-            var command = insert ? this.insert! : update!;
-            shape.SetValues(command, session, insert);
+            var command = insert ? this.insert : update;
+            Shape.SetValues(command, session, insert);
             return command.ExecuteNonQuery();
         }
 
@@ -292,17 +273,26 @@ public sealed class CallSessionRows : IDisposable
         }
     }
 
-    /// <summary>A mapped property: its column, its type mapping (conversions included) and how to read it.</summary>
-    private sealed record Column(string Name, PropertyInfo Property, RelationalTypeMapping Mapping, Func<DbDataReader, int, object> Read);
+    /// <summary>A mapped property: its column and its type mapping, conversions included.</summary>
+    private sealed record Column(string Name, IProperty Property, RelationalTypeMapping Mapping);
 
-    /// <summary>The statements and columns for one model (SQLite's and PostgreSQL's differ in their conversions).</summary>
+    /// <summary>
+    /// The statements for one model (SQLite's and PostgreSQL's differ in their conversions), and a reader and a writer
+    /// of the row compiled from the model's properties and converters: reflection and boxing per column had cost a
+    /// tenth of the step.
+    /// </summary>
     private sealed class Shape
     {
+        private readonly Func<DbDataReader, CallSession> materialize;
+        private readonly Action<CallSession, object?[]> providerValues;
+
         public Shape(IModel model)
         {
             var entity = model.FindEntityType(typeof(CallSession))!;
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-            Columns = entity.GetProperties().Select(p => ColumnOf(p, table)).ToArray();
+            Columns = entity.GetProperties()
+                .Select(p => new Column(p.GetColumnName(table)!, p, (RelationalTypeMapping)p.GetTypeMapping()))
+                .ToArray();
             Key = Columns.Single(c => c.Property.Name == nameof(CallSession.CallSid));
             Version = Columns.Single(c => c.Property.Name == nameof(CallSession.Version));
             var name = Quote(table.Name);
@@ -311,6 +301,8 @@ public sealed class CallSessionRows : IDisposable
             Insert = $"INSERT INTO {name} ({list}) VALUES ({string.Join(", ", Columns.Select((_, i) => $"@p{i}"))})";
             Update = $"UPDATE {name} SET {string.Join(", ", Columns.Select((c, i) => (c, i)).Where(x => x.c != Key).Select(x => $"{Quote(x.c.Name)} = @p{x.i}"))} "
                 + $"WHERE {Quote(Key.Name)} = @p{Array.IndexOf(Columns, Key)} AND {Quote(Version.Name)} = @readAt";
+            materialize = CompileMaterializer(Columns);
+            providerValues = CompileProviderValues(Columns);
         }
 
         public Column[] Columns { get; }
@@ -320,53 +312,29 @@ public sealed class CallSessionRows : IDisposable
         public string Insert { get; }
         public string Update { get; }
 
-        public CallSession Materialize(DbDataReader reader)
-        {
-            // The required members are set just below, from the row like every other column.
-            var session = new CallSession { CallSid = null!, Step = null! };
-            for (var i = 0; i < Columns.Length; i++)
-            {
-                var column = Columns[i];
-                if (!reader.IsDBNull(i))
-                {
-                    var value = column.Read(reader, i);
-                    column.Property.SetValue(session, column.Mapping.Converter is { } converter ? converter.ConvertFromProvider(value) : value);
-                }
-            }
-            return session;
-        }
+        public CallSession Materialize(DbDataReader reader) => materialize(reader);
 
-        /// <summary>Adds the parameters of an insert or an update, with the session's values (none yet for a statement to prepare).</summary>
-        public void Bind(DbCommand command, CallSession? session, bool insert)
+        /// <summary>The parameters of an insert or an update, typed by the model, without values yet.</summary>
+        public void AddParameters(DbCommand command, bool insert)
         {
             for (var i = 0; i < Columns.Length; i++)
             {
-                var column = Columns[i];
-                var value = session is null ? null : column.Property.GetValue(session);
-                command.Parameters.Add(column.Mapping.CreateParameter(command, $"@p{i}", value, nullable: true));
+                command.Parameters.Add(Columns[i].Mapping.CreateParameter(command, $"@p{i}", null, nullable: true));
             }
             if (!insert)
             {
-                command.Parameters.Add(Version.Mapping.CreateParameter(command, "@readAt", session is null ? null : session.Version - 1, nullable: false));
+                command.Parameters.Add(Version.Mapping.CreateParameter(command, "@readAt", null, nullable: false));
             }
         }
 
-        /// <summary>The session's values into the parameters <see cref="Bind"/> added.</summary>
+        /// <summary>The session's values into the parameters <see cref="AddParameters"/> added; an update's read-at version is the one before the session's.</summary>
         public void SetValues(DbCommand command, CallSession session, bool insert)
         {
-            for (var i = 0; i < Columns.Length; i++)
+            var values = new object?[Columns.Length];
+            providerValues(session, values);
+            for (var i = 0; i < values.Length; i++)
             {
-                var column = Columns[i];
-                var value = column.Property.GetValue(session);
-                if (value is not null && column.Mapping.Converter is { } converter)
-                {
-                    value = converter.ConvertToProvider(value);
-                }
-                else if (value is Enum)
-                {
-                    value = Convert.ChangeType(value, Enum.GetUnderlyingType(value.GetType()));
-                }
-                command.Parameters[i].Value = value ?? DBNull.Value;
+                command.Parameters[i].Value = values[i] ?? DBNull.Value;
             }
             if (!insert)
             {
@@ -374,18 +342,80 @@ public sealed class CallSessionRows : IDisposable
             }
         }
 
-        private static Column ColumnOf(IProperty property, StoreObjectIdentifier table)
+        /// <summary>
+        /// <c>reader =&gt; new CallSession { P = reader.IsDBNull(i) ? default : FromProvider(reader.GetFieldValue&lt;TProvider&gt;(i)), … }</c>,
+        /// with each converter's own expression, as EF's materializer does.
+        /// </summary>
+        private static Func<DbDataReader, CallSession> CompileMaterializer(Column[] columns)
         {
-            var mapping = (RelationalTypeMapping)property.GetTypeMapping();
-            var stored = mapping.Converter?.ProviderClrType ?? mapping.ClrType;
-            var read = typeof(Shape).GetMethod(nameof(ReadAs), BindingFlags.NonPublic | BindingFlags.Static)!
-                .MakeGenericMethod(Nullable.GetUnderlyingType(stored) ?? stored)
-                .CreateDelegate<Func<DbDataReader, int, object>>();
-            return new Column(property.GetColumnName(table)!, property.PropertyInfo!, mapping, read);
+            var reader = Expression.Parameter(typeof(DbDataReader), "reader");
+            var bindings = columns.Select((column, i) =>
+            {
+                var property = column.Property.PropertyInfo!;
+                var converter = column.Mapping.Converter;
+                var stored = converter?.ProviderClrType ?? column.Mapping.ClrType;
+                stored = Nullable.GetUnderlyingType(stored) ?? stored;
+                Expression value = Expression.Call(reader, nameof(DbDataReader.GetFieldValue), [stored], Expression.Constant(i));
+                if (converter is not null)
+                {
+                    value = ReplacingParameter(converter.ConvertFromProviderExpression, value);
+                }
+                value = Expression.Convert(value, property.PropertyType);
+                var isNull = Expression.Call(reader, nameof(DbDataReader.IsDBNull), null, Expression.Constant(i));
+                return (MemberBinding)Expression.Bind(property, Expression.Condition(isNull, Expression.Default(property.PropertyType), value));
+            });
+            var body = Expression.MemberInit(Expression.New(typeof(CallSession)), bindings);
+            return Expression.Lambda<Func<DbDataReader, CallSession>>(body, reader).Compile();
         }
 
-        private static object ReadAs<T>(DbDataReader reader, int ordinal) => reader.GetFieldValue<T>(ordinal)!;
+        /// <summary><c>(session, values) =&gt; { values[i] = (object)ToProvider(session.P); … }</c>, nulls left null.</summary>
+        private static Action<CallSession, object?[]> CompileProviderValues(Column[] columns)
+        {
+            var session = Expression.Parameter(typeof(CallSession), "session");
+            var values = Expression.Parameter(typeof(object?[]), "values");
+            var assignments = columns.Select((column, i) =>
+            {
+                var property = column.Property.PropertyInfo!;
+                Expression value = Expression.Property(session, property);
+                var converter = column.Mapping.Converter;
+                var underlying = Nullable.GetUnderlyingType(property.PropertyType);
+                Expression provider;
+                if (converter is not null)
+                {
+                    var model = underlying is null ? value : Expression.Property(value, nameof(Nullable<int>.Value));
+                    provider = ReplacingParameter(converter.ConvertToProviderExpression, Expression.Convert(model, converter.ModelClrType));
+                }
+                else if ((underlying ?? property.PropertyType).IsEnum)
+                {
+                    var model = underlying is null ? value : Expression.Property(value, nameof(Nullable<int>.Value));
+                    provider = Expression.Convert(model, Enum.GetUnderlyingType(underlying ?? property.PropertyType));
+                }
+                else
+                {
+                    provider = value;
+                }
+                Expression boxed = Expression.Convert(provider, typeof(object));
+                if (underlying is not null || !property.PropertyType.IsValueType)
+                {
+                    // Null stays null (DBNull when bound); the converter only ever sees a value.
+                    boxed = Expression.Condition(
+                        Expression.Equal(value, Expression.Constant(null, property.PropertyType)),
+                        Expression.Constant(null, typeof(object)),
+                        boxed);
+                }
+                return (Expression)Expression.Assign(Expression.ArrayAccess(values, Expression.Constant(i)), boxed);
+            });
+            return Expression.Lambda<Action<CallSession, object?[]>>(Expression.Block(assignments), session, values).Compile();
+        }
+
+        private static Expression ReplacingParameter(LambdaExpression lambda, Expression argument) =>
+            new ParameterReplacer(lambda.Parameters[0], argument).Visit(lambda.Body);
 
         private static string Quote(string identifier) => $"\"{identifier}\"";
+
+        private sealed class ParameterReplacer(ParameterExpression parameter, Expression replacement) : ExpressionVisitor
+        {
+            protected override Expression VisitParameter(ParameterExpression node) => node == parameter ? replacement : base.VisitParameter(node);
+        }
     }
 }
