@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using WebTicketing.Core.Cases;
 using WebTicketing.Core.Directory;
@@ -55,6 +56,9 @@ internal sealed class CallSessionConfiguration : IEntityTypeConfiguration<CallSe
         // Status callbacks, recording callbacks and call steps of one call may race on two instances.
         session.Property(s => s.Version).IsConcurrencyToken();
         session.HasIndex(s => s.StartedAt);
+        // Set once when the call starts. Left out of updates: SQLite rewrites an index entry whenever its column is
+        // assigned, even to the same value, which was a second page written by every IVR step.
+        session.Property(s => s.StartedAt).Metadata.SetAfterSaveBehavior(PropertySaveBehavior.Ignore);
     }
 }
 

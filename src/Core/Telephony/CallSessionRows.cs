@@ -299,7 +299,8 @@ public sealed class CallSessionRows : IDisposable
             var list = string.Join(", ", Columns.Select(c => Quote(c.Name)));
             Select = $"SELECT {list} FROM {name} WHERE {Quote(Key.Name)} = @key";
             Insert = $"INSERT INTO {name} ({list}) VALUES ({string.Join(", ", Columns.Select((_, i) => $"@p{i}"))})";
-            Update = $"UPDATE {name} SET {string.Join(", ", Columns.Select((c, i) => (c, i)).Where(x => x.c != Key).Select(x => $"{Quote(x.c.Name)} = @p{x.i}"))} "
+            var updated = Columns.Select((c, i) => (c, i)).Where(x => x.c != Key && x.c.Property.GetAfterSaveBehavior() == PropertySaveBehavior.Save);
+            Update = $"UPDATE {name} SET {string.Join(", ", updated.Select(x => $"{Quote(x.c.Name)} = @p{x.i}"))} "
                 + $"WHERE {Quote(Key.Name)} = @p{Array.IndexOf(Columns, Key)} AND {Quote(Version.Name)} = @readAt";
             materialize = CompileMaterializer(Columns);
             providerValues = CompileProviderValues(Columns);

@@ -116,12 +116,15 @@ public sealed class CallSessionRowsTests : IAsyncLifetime
         var second = (await host.WithDbAsync(db => Rows.FindAsync(db, "CA1", CancellationToken.None)))!;
 
         first.Step = "Description";
+        // When the call started is not the session's to change.
+        first.StartedAt = first.StartedAt.AddHours(1);
         await WithDbAsync(db => Rows.UpdateAsync(db, first, CancellationToken.None));
         second.Step = "Menu";
         await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => WithDbAsync(db => Rows.UpdateAsync(db, second, CancellationToken.None)));
 
         var stored = await host.WithDbAsync(db => db.CallSessions.AsNoTracking().SingleAsync(s => s.CallSid == "CA1"));
         Assert.Equal("Description", stored.Step);
+        Assert.Equal(Filled("CA1").StartedAt, stored.StartedAt);
         Assert.Equal(4, stored.Version);
         Assert.Equal(4, first.Version);
         Assert.Equal(3, second.Version);
