@@ -227,7 +227,7 @@ public sealed partial class CaseWorkflow
         }
         if (!onCallLanguages.TryGetValue(phone, out var language))
         {
-            language = onCallLanguages[phone] = await db.Agents.AsNoTracking().Where(a => a.Phone == phone)
+            language = onCallLanguages[phone] = await db.Agents.AsNoTracking().Where(a => a.Phone == phone).OrderBy(a => a.Id)
                 .Select(a => (Language?)a.Language).FirstOrDefaultAsync(cancellationToken);
         }
         return [(phone, language ?? Language.Es)];

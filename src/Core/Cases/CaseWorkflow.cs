@@ -376,7 +376,7 @@ public sealed partial class CaseWorkflow(
         {
             return rule.SupportGroupId;
         }
-        return await db.SupportGroups.Where(g => g.IsDefault).Select(g => g.Id).FirstOrDefaultAsync(cancellationToken) is var id and > 0
+        return await db.SupportGroups.Where(g => g.IsDefault).OrderBy(g => g.Id).Select(g => g.Id).FirstOrDefaultAsync(cancellationToken) is var id and > 0
             ? id
             : throw new InvalidOperationException("The directory has no default support group.");
     }

@@ -7,6 +7,7 @@ using Hangfire.Storage.SQLite;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -119,7 +120,7 @@ public static class CoreRegistration
     private static void AddSqlite(this IHostApplicationBuilder builder, StorageOptions storage)
     {
         var connectionString = SqliteConnectionString(builder.Configuration, storage);
-        builder.Services.AddPooledDb<WebTicketingDb>(new WriteGate(serialize: true), options => options
+        builder.AddPooledDb<WebTicketingDb>(new WriteGate(serialize: true), options => options
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
         builder.Services.AddSingleton(_ => new CallSessionRows(connectionString));
@@ -142,7 +143,7 @@ public static class CoreRegistration
             throw new OptionsValidationException("ConnectionStrings:WebTicketing", typeof(DatabaseOptions),
                 ["ConnectionStrings:WebTicketing is required when Database:Provider is Postgres."]);
         }
-        builder.Services.AddPooledDb<PostgresWebTicketingDb>(WriteGate.Ungated, options => options
+        builder.AddPooledDb<PostgresWebTicketingDb>(WriteGate.Ungated, options => options
             .UseNpgsql(connectionString)
             .UseCaseInsensitiveLike());
         builder.Services.AddSingleton(_ => new CallSessionRows(sqliteConnectionString: null));
@@ -154,12 +155,22 @@ public static class CoreRegistration
     /// EF's pool: a new context per webhook or page cost a tenth of an IVR step (EF's scoped services built and
     /// the model looked up again each time). Disposing the scope returns it.
     /// </summary>
-    private static void AddPooledDb<TContext>(this IServiceCollection services, WriteGate writeGate, Action<DbContextOptionsBuilder> configure)
+    private static void AddPooledDb<TContext>(this IHostApplicationBuilder builder, WriteGate writeGate, Action<DbContextOptionsBuilder> configure)
         where TContext : WebTicketingDb
     {
-        services.AddSingleton(writeGate);
-        services.AddPooledDbContextFactory<TContext>(configure);
-        services.AddScoped<WebTicketingDb>(provider => provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext().Rent(writeGate));
+        var strict = !builder.Environment.IsProduction();
+        builder.Services.AddSingleton(writeGate);
+        builder.Services.AddPooledDbContextFactory<TContext>(options =>
+        {
+            configure(options);
+            if (strict)
+            {
+                // A row limit without an order returns whichever row the database finds first (which agent's language
+                // for a shared on-call phone): outside production that is an error, so a test reaching it fails.
+                options.ConfigureWarnings(warnings => warnings.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
+            }
+        });
+        builder.Services.AddScoped<WebTicketingDb>(provider => provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext().Rent(writeGate));
     }
 
     private static PostgreSqlStorage PostgresJobStore(string connectionString)

@@ -91,6 +91,7 @@ public sealed partial class SmsSender(
         }
         var stuck = await db.Outbox.AsNoTracking()
             .Where(m => m.Status == OutboxStatus.Sending && m.NextAttemptAt <= now)
+            .OrderBy(m => m.NextAttemptAt).ThenBy(m => m.Id)
             .Select(m => m.Id).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
         foreach (var id in stuck)
         {

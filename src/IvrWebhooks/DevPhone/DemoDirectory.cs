@@ -21,7 +21,7 @@ public static class DemoDirectory
             return false;
         }
         var weekdays = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" };
-        var region = await db.Regions.FirstOrDefaultAsync(ct) ?? new Region
+        var region = await db.Regions.OrderBy(r => r.Id).FirstOrDefaultAsync(ct) ?? new Region
         {
             Code = "es-mad", Name = "Madrid",
             Calendar = new BusinessCalendarOptions { TimeZone = "Europe/Madrid", Hours = weekdays.ToDictionary(d => d, _ => new List<string> { "09:00-14:00", "16:00-19:00" }) },
