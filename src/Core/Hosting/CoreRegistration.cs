@@ -165,8 +165,8 @@ public static class CoreRegistration
             configure(options);
             if (strict)
             {
-                // A row limit without an order returns whichever row the database finds first (which agent's language
-                // for a shared on-call phone): outside production that is an error, so a test reaching it fails.
+                // A row limit without an order returns whichever rows the database finds first (which stuck SMS a
+                // dispatcher batch takes): outside production that is an error, so a test reaching it fails.
                 options.ConfigureWarnings(warnings => warnings.Throw(CoreEventId.RowLimitingOperationWithoutOrderByWarning));
             }
         });

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Linq.Expressions;
@@ -33,9 +32,9 @@ namespace WebTicketing.Core.Telephony;
 /// </summary>
 public sealed class CallSessionRows : IDisposable
 {
-    private readonly ConcurrentDictionary<IModel, Shape> shapes = new();
     private readonly string? sqliteConnectionString;
     private readonly Lock connectionTurn = new();
+    private Shape? shape;
     private SqliteStatements? statements;
     private bool disposed;
 
@@ -64,7 +63,7 @@ public sealed class CallSessionRows : IDisposable
         try
         {
             await using var command = Command(db, shape.Select);
-            command.Parameters.Add(shape.Key.Mapping.CreateParameter(command, "@key", callSid, nullable: false));
+            shape.AddKeyParameter(command, callSid);
             await using var rows = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
             return await rows.ReadAsync(cancellationToken) ? shape.Materialize(rows) : null;
         }
@@ -133,28 +132,19 @@ public sealed class CallSessionRows : IDisposable
     {
         lock (connectionTurn)
         {
-            return OnOwnConnectionLocked(shape, work);
-        }
-    }
-
-    private T OnOwnConnectionLocked<T>(Shape shape, Func<SqliteStatements, T> work)
-    {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (statements?.Shape != shape)
-        {
-            statements?.Dispose();
-            statements = new SqliteStatements(sqliteConnectionString!, shape);
-        }
-        try
-        {
-            return work(statements);
-        }
-        catch (SqliteException e) when (!IsDuplicateKey(e))
-        {
-            // A connection in an unknown state is not kept: the next statement opens a new one.
-            statements.Dispose();
-            statements = null;
-            throw;
+            ObjectDisposedException.ThrowIf(disposed, this);
+            statements ??= new SqliteStatements(sqliteConnectionString!, shape);
+            try
+            {
+                return work(statements);
+            }
+            catch (SqliteException e) when (!IsDuplicateKey(e))
+            {
+                // A connection in an unknown state is not kept: the next statement opens a new one.
+                statements.Dispose();
+                statements = null;
+                throw;
+            }
         }
     }
 
@@ -205,7 +195,8 @@ public sealed class CallSessionRows : IDisposable
         _ => false,
     };
 
-    private Shape ShapeOf(WebTicketingDb db) => shapes.GetOrAdd(db.Model, model => new Shape(model));
+    /// <summary>One model per registration (this instance serves either SQLite's context or PostgreSQL's).</summary>
+    private Shape ShapeOf(WebTicketingDb db) => shape ??= new Shape(db.Model);
 
     /// <summary>An open SQLite connection with its three statements prepared once.</summary>
     private sealed class SqliteStatements : IDisposable
@@ -231,7 +222,7 @@ public sealed class CallSessionRows : IDisposable
                     pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=200;";
                     pragmas.ExecuteNonQuery();
                 }
-                select = Prepare(shape.Select, command => command.Parameters.Add(shape.Key.Mapping.CreateParameter(command, "@key", null, nullable: false)));
+                select = Prepare(shape.Select, command => shape.AddKeyParameter(command, null));
                 insert = Prepare(shape.Insert, command => shape.AddParameters(command, insert: true));
                 update = Prepare(shape.Update, command => shape.AddParameters(command, insert: false));
             }
@@ -269,9 +260,9 @@ public sealed class CallSessionRows : IDisposable
 
         public void Dispose()
         {
-            select?.Dispose();
-            insert?.Dispose();
-            update?.Dispose();
+            select.Dispose();
+            insert.Dispose();
+            update.Dispose();
             connection.Dispose();
         }
     }
@@ -317,6 +308,10 @@ public sealed class CallSessionRows : IDisposable
         public string Update { get; }
 
         public CallSession Materialize(DbDataReader reader) => materialize(reader);
+
+        /// <summary>The select's one parameter, typed as the key column.</summary>
+        public void AddKeyParameter(DbCommand command, string? callSid) =>
+            command.Parameters.Add(Key.Mapping.CreateParameter(command, "@key", callSid, nullable: false));
 
         /// <summary>The parameters of an insert or an update, typed by the model, without values yet.</summary>
         public void AddParameters(DbCommand command, bool insert)

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Cases;
-using WebTicketing.Core.Data;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Telephony;
 using WebTicketing.Core.Tests.Support;
@@ -21,12 +20,6 @@ public sealed class CallSessionRowsTests : IAsyncLifetime
     public async Task DisposeAsync() => await host.DisposeAsync();
 
     private CallSessionRows Rows => host.Services.GetRequiredService<CallSessionRows>();
-
-    private Task WithDbAsync(Func<WebTicketingDb, Task> work) => host.WithDbAsync(async db =>
-    {
-        await work(db);
-        return true;
-    });
 
     /// <summary>Every property set to something other than its default, so a column left out or converted wrongly shows.</summary>
     private static CallSession Filled(string callSid) => new()
@@ -80,7 +73,7 @@ public sealed class CallSessionRowsTests : IAsyncLifetime
     {
         var written = Filled("CA1");
 
-        await WithDbAsync(db => Rows.InsertAsync(db, written, CancellationToken.None));
+        await host.WithDbAsync(db => Rows.InsertAsync(db, written, CancellationToken.None));
         var throughEf = await host.WithDbAsync(db => db.CallSessions.AsNoTracking().SingleAsync(s => s.CallSid == "CA1"));
         var throughRows = await host.WithDbAsync(db => Rows.FindAsync(db, "CA1", CancellationToken.None));
 
@@ -111,16 +104,16 @@ public sealed class CallSessionRowsTests : IAsyncLifetime
     [Fact]
     public async Task An_update_moves_the_version_on_and_one_over_a_version_another_webhook_stored_changes_nothing()
     {
-        await WithDbAsync(db => Rows.InsertAsync(db, Filled("CA1"), CancellationToken.None));
+        await host.WithDbAsync(db => Rows.InsertAsync(db, Filled("CA1"), CancellationToken.None));
         var first = (await host.WithDbAsync(db => Rows.FindAsync(db, "CA1", CancellationToken.None)))!;
         var second = (await host.WithDbAsync(db => Rows.FindAsync(db, "CA1", CancellationToken.None)))!;
 
         first.Step = "Description";
         // When the call started is not the session's to change.
         first.StartedAt = first.StartedAt.AddHours(1);
-        await WithDbAsync(db => Rows.UpdateAsync(db, first, CancellationToken.None));
+        await host.WithDbAsync(db => Rows.UpdateAsync(db, first, CancellationToken.None));
         second.Step = "Menu";
-        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => WithDbAsync(db => Rows.UpdateAsync(db, second, CancellationToken.None)));
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => host.WithDbAsync(db => Rows.UpdateAsync(db, second, CancellationToken.None)));
 
         var stored = await host.WithDbAsync(db => db.CallSessions.AsNoTracking().SingleAsync(s => s.CallSid == "CA1"));
         Assert.Equal("Description", stored.Step);
@@ -133,17 +126,17 @@ public sealed class CallSessionRowsTests : IAsyncLifetime
     [Fact]
     public async Task Inserting_a_session_another_webhook_inserted_first_throws_DbUpdateException_and_keeps_the_first()
     {
-        await WithDbAsync(db => Rows.InsertAsync(db, Filled("CA1"), CancellationToken.None));
+        await host.WithDbAsync(db => Rows.InsertAsync(db, Filled("CA1"), CancellationToken.None));
         var late = Filled("CA1");
         late.Step = "Menu";
 
-        await Assert.ThrowsAsync<DbUpdateException>(() => WithDbAsync(db => Rows.InsertAsync(db, late, CancellationToken.None)));
+        await Assert.ThrowsAsync<DbUpdateException>(() => host.WithDbAsync(db => Rows.InsertAsync(db, late, CancellationToken.None)));
 
         var stored = await host.WithDbAsync(db => db.CallSessions.AsNoTracking().SingleAsync(s => s.CallSid == "CA1"));
         Assert.Equal("Severity", stored.Step);
         // The store still writes after the failure.
         stored.Step = "Opened";
-        await WithDbAsync(db => Rows.UpdateAsync(db, stored, CancellationToken.None));
+        await host.WithDbAsync(db => Rows.UpdateAsync(db, stored, CancellationToken.None));
         Assert.Equal("Opened", (await host.WithDbAsync(db => Rows.FindAsync(db, "CA1", CancellationToken.None)))!.Step);
     }
 
@@ -152,7 +145,7 @@ public sealed class CallSessionRowsTests : IAsyncLifetime
     {
         var ran = false;
 
-        await WithDbAsync(db =>
+        await host.WithDbAsync(db =>
         {
             db.WhenCommitted(() => ran = true);
             return Rows.InsertAsync(db, Filled("CA1"), CancellationToken.None);

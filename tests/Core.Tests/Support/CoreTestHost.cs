@@ -85,6 +85,12 @@ public sealed class CoreTestHost : IAsyncDisposable
         return await work(scope.ServiceProvider.GetRequiredService<WebTicketingDb>());
     }
 
+    public async Task WithDbAsync(Func<WebTicketingDb, Task> work)
+    {
+        await using var scope = Scope();
+        await work(scope.ServiceProvider.GetRequiredService<WebTicketingDb>());
+    }
+
     /// <summary>
     /// The SMS send jobs enqueued so far, oldest first, by the outbox message ids each carries (a host without a job
     /// server only enqueues them).
