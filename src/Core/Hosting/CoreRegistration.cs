@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Common;
+using Hangfire.States;
 using Microsoft.AspNetCore.DataProtection;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -214,6 +215,11 @@ public static class CoreRegistration
             builder.Services.AddHangfireServer(options =>
             {
                 options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", 4);
+                // A job runs only where its code is: the phone's own jobs (recording downloads) live in IvrWebhooks, which
+                // the console cannot load, and the case jobs (SLA, SMS) are left to the console's server.
+                options.Queues = builder.Configuration.GetSection("Jobs:Queues").Get<string[]>() is { Length: > 0 } queues
+                    ? queues
+                    : [EnqueuedState.DefaultQueue];
                 options.SchedulePollingInterval = TimeSpan.FromSeconds(5);
                 // This server's own filters on top of Hangfire's global ones (retries, states): GlobalJobFilters is
                 // static, and two hosts in one process (tests, a CLI beside an app) would each add the filter again.

@@ -73,6 +73,7 @@ public sealed partial class RecordingDownload(
 
     // Twilio may take a while to make a long recording available; backing off spares both sides.
     [AutomaticRetry(Attempts = 8, DelaysInSeconds = [5, 15, 60, 300, 900, 1800, 3600, 7200])]
+    [Queue(PhoneJobs.Queue)]
     public async Task RunAsync(string callSid, string recordingSid, string recordingUrl, RecordingPurpose purpose, CancellationToken ct)
     {
         var file = await DownloadAsync(recordingSid, recordingUrl, ct);

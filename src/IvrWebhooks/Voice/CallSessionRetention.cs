@@ -18,6 +18,7 @@ public sealed partial class CallSessionRetention(WebTicketingDb db, TimeProvider
     public const int BatchSize = 500;
 
     [AutomaticRetry(Attempts = 0)]
+    [Queue(PhoneJobs.Queue)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var cutoff = time.GetUtcNow() - ivr.Value.KeepFinishedCallsFor;

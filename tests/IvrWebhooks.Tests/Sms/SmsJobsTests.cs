@@ -20,7 +20,8 @@ public sealed class HangfireCollection
 [Collection(HangfireCollection.Name)]
 public sealed class SmsJobsTests : IAsyncLifetime
 {
-    private static readonly Dictionary<string, string?> WithServer = new() { ["Jobs:RunServer"] = "true", ["Jobs:WorkerCount"] = "2" };
+    // The IVR serves only its own queue; here it also serves the case jobs' queue, as the console's server does.
+    private static readonly Dictionary<string, string?> WithServer = new() { ["Jobs:RunServer"] = "true", ["Jobs:WorkerCount"] = "2", ["Jobs:Queues:1"] = "default" };
     private readonly List<SmsWebhookApp> apps = [];
 
     public Task InitializeAsync() => Task.CompletedTask;

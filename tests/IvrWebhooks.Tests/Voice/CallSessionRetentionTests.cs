@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +63,21 @@ public sealed class CallSessionRetentionTests : IvrTest
         using var connection = withServer.Services.GetRequiredService<JobStorage>().GetConnection();
         var job = Assert.Single(connection.GetRecurringJobs(), j => j.Id == CallSessionRetention.JobId);
         Assert.Equal(Cron.Daily(3), job.Cron);
+    }
+
+    [Fact]
+    public async Task The_phone_line_job_server_takes_only_the_phone_jobs_and_leaves_case_jobs_to_the_console()
+    {
+        await using var withServer = new IvrApp(settings: new() { ["Jobs:RunServer"] = "true" });
+        _ = withServer.Server;
+        var monitoring = withServer.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+
+        var server = Assert.Single(monitoring.Servers());
+        Assert.Equal([PhoneJobs.Queue], server.Queues);
+        // A run of a recurring entry goes to the phone queue too.
+        var jobId = withServer.Services.GetRequiredService<IRecurringJobManagerV2>().TriggerJob(CallSessionRetention.JobId);
+        var enqueued = monitoring.JobDetails(jobId).History.Last(state => state.StateName == EnqueuedState.StateName);
+        Assert.Equal(PhoneJobs.Queue, enqueued.Data["Queue"]);
     }
 
     private Task<int> RunRetentionAsync() =>
