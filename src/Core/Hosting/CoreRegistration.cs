@@ -215,8 +215,8 @@ public static class CoreRegistration
             builder.Services.AddHangfireServer(options =>
             {
                 options.WorkerCount = builder.Configuration.GetValue("Jobs:WorkerCount", 4);
-                // A job runs only where its code is: the phone's own jobs (recording downloads) live in IvrWebhooks, which
-                // the console cannot load, and the case jobs (SLA, SMS) are left to the console's server.
+                // The phone's jobs (recording downloads) run where the phone line runs, and the case jobs (SLA, SMS) are
+                // left to the console's server, away from the process answering calls.
                 options.Queues = builder.Configuration.GetSection("Jobs:Queues").Get<string[]>() is { Length: > 0 } queues
                     ? queues
                     : [EnqueuedState.DefaultQueue];

@@ -10,12 +10,6 @@ public sealed class IvrOptions
     /// <summary>Shared with the SLA engine: urgent cases are offered the on-call engineer straight away.</summary>
     public int[] UrgentSeverities { get; set; } = [(int)Severity.Critical];
 
-    /// <summary>
-    /// How long a finished call's session is kept (<c>Ivr:KeepFinishedCallsFor</c>, default 30 days): long enough to
-    /// look into a complaint about a recent call, after which the case or callback task holds what it collected.
-    /// </summary>
-    public TimeSpan KeepFinishedCallsFor { get; set; } = TimeSpan.FromDays(30);
-
     public bool IsUrgent(Severity severity) => UrgentSeverities.Contains((int)severity);
 }
 

@@ -7,6 +7,7 @@ using RecordVerb = Twilio.TwiML.Voice.Record;
 using PostMethod = global::Twilio.Http.HttpMethod;
 using SayVerb = Twilio.TwiML.Voice.Say;
 using WebTicketing.Core.Directory;
+using WebTicketing.Core.Telephony;
 
 namespace WebTicketing.IvrWebhooks.Voice;
 

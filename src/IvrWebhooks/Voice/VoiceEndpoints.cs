@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WebTicketing.Core.Telephony;
 using WebTicketing.IvrWebhooks.Twilio;
 
 namespace WebTicketing.IvrWebhooks.Voice;
@@ -18,6 +19,8 @@ public static class VoiceEndpoints
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.Voices.Es) && !string.IsNullOrWhiteSpace(o.Voices.En), "Ivr:Voices:Es and Ivr:Voices:En must name Twilio voices.")
             .Validate(o => o.UrgentSeverities.All(s => s is >= 1 and <= 4), "Sla:UrgentSeverities must list severities 1 to 4.")
+            .ValidateOnStart();
+        services.AddOptions<CallSessionRetentionOptions>().BindConfiguration("Ivr")
             .Validate(o => o.KeepFinishedCallsFor >= TimeSpan.FromDays(1), "Ivr:KeepFinishedCallsFor must be at least a day (1.00:00:00).")
             .ValidateOnStart();
         services.AddSingleton<CallLocks>();

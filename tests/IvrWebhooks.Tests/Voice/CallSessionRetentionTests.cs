@@ -3,6 +3,7 @@ using Hangfire.States;
 using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using WebTicketing.Core.Telephony;
 using WebTicketing.IvrWebhooks.Tests.Support;
 using WebTicketing.IvrWebhooks.Voice;
 

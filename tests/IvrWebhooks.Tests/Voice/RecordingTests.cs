@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Cases;
+using WebTicketing.Core.Telephony;
 using WebTicketing.IvrWebhooks.Tests.Support;
 using WebTicketing.IvrWebhooks.Voice;
 

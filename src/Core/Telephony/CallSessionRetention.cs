@@ -1,16 +1,17 @@
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebTicketing.Core.Data;
 
-namespace WebTicketing.IvrWebhooks.Voice;
+namespace WebTicketing.Core.Telephony;
 
 /// <summary>
-/// Deletes the sessions of calls that ended more than <see cref="IvrOptions.KeepFinishedCallsFor"/> ago. What a call
+/// Deletes the sessions of calls that ended more than <see cref="CallSessionRetentionOptions.KeepFinishedCallsFor"/> ago. What a call
 /// collected lives on in its case or callback task; the session is only the IVR's working state, and without this
 /// the table grows by a row per call forever. Safe to run twice: it deletes what is old at the time it runs.
 /// </summary>
-public sealed partial class CallSessionRetention(WebTicketingDb db, TimeProvider time, IOptions<IvrOptions> ivr, ILogger<CallSessionRetention> logger)
+public sealed partial class CallSessionRetention(WebTicketingDb db, TimeProvider time, IOptions<CallSessionRetentionOptions> options, ILogger<CallSessionRetention> logger)
 {
     public const string JobId = "call-session-retention";
 
@@ -21,7 +22,7 @@ public sealed partial class CallSessionRetention(WebTicketingDb db, TimeProvider
     [Queue(PhoneJobs.Queue)]
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var cutoff = time.GetUtcNow() - ivr.Value.KeepFinishedCallsFor;
+        var cutoff = time.GetUtcNow() - options.Value.KeepFinishedCallsFor;
         var deleted = 0;
         while (true)
         {
@@ -54,17 +55,12 @@ public sealed partial class CallSessionRetention(WebTicketingDb db, TimeProvider
     private partial void LogDeleted(int count, DateTimeOffset cutoff);
 }
 
-/// <summary>Registers the daily retention run where this process runs a Hangfire server, as the other recurring jobs are.</summary>
-internal sealed class CallSessionRetentionRegistration(IRecurringJobManager recurringJobs, IConfiguration configuration) : IHostedService
+/// <summary>The <c>Ivr</c> section's retention setting, here because the job that reads it must load in every app.</summary>
+public sealed class CallSessionRetentionOptions
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (configuration.GetValue("Jobs:RunServer", true))
-        {
-            recurringJobs.AddOrUpdate<CallSessionRetention>(CallSessionRetention.JobId, job => job.RunAsync(CancellationToken.None), Cron.Daily(3));
-        }
-        return Task.CompletedTask;
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// How long a finished call's session is kept (<c>Ivr:KeepFinishedCallsFor</c>, default 30 days): long enough to
+    /// look into a complaint about a recent call, after which the case or callback task holds what it collected.
+    /// </summary>
+    public TimeSpan KeepFinishedCallsFor { get; set; } = TimeSpan.FromDays(30);
 }

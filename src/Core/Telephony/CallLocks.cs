@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace WebTicketing.IvrWebhooks.Voice;
+namespace WebTicketing.Core.Telephony;
 
 /// <summary>
 /// One webhook of a call at a time in this process. Twilio may retry a slow step, and the status and recording
