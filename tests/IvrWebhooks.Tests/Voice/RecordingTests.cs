@@ -67,7 +67,7 @@ public sealed class RecordingTests : IvrTest
     private async Task<int> RunQueuedDownloadsAsync()
     {
         var storage = App.Services.GetRequiredService<JobStorage>();
-        // Downloads go to the phone's own queue, which the console's job server never fetches: it cannot load them.
+        // Downloads go to the phone's own queue, which only the phone line's job server serves.
         var monitoring = storage.GetMonitoringApi();
         Assert.DoesNotContain(monitoring.EnqueuedJobs(EnqueuedState.DefaultQueue, 0, 100), j => j.Value.Job?.Type == typeof(RecordingDownload));
         var queued = monitoring.EnqueuedJobs(PhoneJobs.Queue, 0, 100)
