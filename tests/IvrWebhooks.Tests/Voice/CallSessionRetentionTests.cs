@@ -4,6 +4,7 @@ using Hangfire.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Telephony;
+using WebTicketing.Core.Tests.Support;
 using WebTicketing.IvrWebhooks.Tests.Support;
 using WebTicketing.IvrWebhooks.Voice;
 
@@ -73,6 +74,8 @@ public sealed class CallSessionRetentionTests : IvrTest
         _ = withServer.Server;
         var monitoring = withServer.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
 
+        // The server announces itself from its own thread once the host has started.
+        await BackgroundServer.Eventually(() => Task.FromResult(monitoring.Servers().Count > 0));
         var server = Assert.Single(monitoring.Servers());
         Assert.Equal([PhoneJobs.Queue], server.Queues);
         // A run of a recurring entry goes to the phone queue too.
