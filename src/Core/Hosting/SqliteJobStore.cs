@@ -36,7 +36,7 @@ internal static class SqliteJobStore
             {
                 BusyTimeout = TimeSpan.FromSeconds(10),
             };
-            connection.ExecuteScalar<string>("PRAGMA journal_mode=WAL");
+            UseWal(connection);
             connection.Execute("PRAGMA synchronous=NORMAL");
             return connection;
         }), options);
@@ -51,6 +51,30 @@ internal static class SqliteJobStore
         }
         return storage;
     }
+
+    /// <summary>
+    /// Two instances starting at once on a new job store (both apps on an empty Storage:Root, the scale-out tests) race to
+    /// switch the file to WAL. The loser gets "database is locked" at once: SQLite does not call the busy handler where
+    /// waiting could deadlock. The winner is done within milliseconds, so the loser asks again.
+    /// </summary>
+    private static void UseWal(SQLiteConnection connection)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                connection.ExecuteScalar<string>("PRAGMA journal_mode=WAL");
+                return;
+            }
+            catch (SQLiteException e) when (e.Result is SQLite3.Result.Busy or SQLite3.Result.Locked && attempt < WalAttempts)
+            {
+                Thread.Sleep(WalPause);
+            }
+        }
+    }
+
+    private const int WalAttempts = 40;
+    private static readonly TimeSpan WalPause = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Delayed jobs in the Scheduled state, as the client creates them (minus the culture parameters no SLA job reads).</summary>
     public static void ScheduleMany<T>(SQLiteStorage storage, IEnumerable<(Expression<Func<T, Task>> Job, DateTimeOffset At)> jobs, DateTimeOffset now)
