@@ -52,6 +52,9 @@ internal static class SqliteJobStore
         return storage;
     }
 
+    private const int WalAttempts = 40;
+    private static readonly TimeSpan WalPause = TimeSpan.FromMilliseconds(25);
+
     /// <summary>
     /// Two instances starting at once on a new job store (both apps on an empty Storage:Root, the scale-out tests) race to
     /// switch the file to WAL. The loser gets "database is locked" at once: SQLite does not call the busy handler where
@@ -72,9 +75,6 @@ internal static class SqliteJobStore
             }
         }
     }
-
-    private const int WalAttempts = 40;
-    private static readonly TimeSpan WalPause = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Delayed jobs in the Scheduled state, as the client creates them (minus the culture parameters no SLA job reads).</summary>
     public static void ScheduleMany<T>(SQLiteStorage storage, IEnumerable<(Expression<Func<T, Task>> Job, DateTimeOffset At)> jobs, DateTimeOffset now)
