@@ -74,13 +74,19 @@ public static class CoreRegistration
 
     /// <summary>
     /// Applies pending migrations and creates what the migration cannot hold (the case search index, indexes across the SLA columns), then loads the demo directory into an empty one (<c>Directory:SeedDemo</c>);
-    /// safe when both apps start at once (EF takes a migration lock; the seeding checks emptiness in its write transaction).
+    /// safe when both apps start at once (EF takes a migration lock when there is something to apply; the seeding checks emptiness in its write transaction).
     /// </summary>
     public static async Task InitializeDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<WebTicketingDb>();
-        await db.Database.MigrateAsync(cancellationToken);
+        // Most starts find the database up to date. EF's migrator would still take its lock (on SQLite a row that a
+        // process killed mid-migration leaves behind, which every later migration waits on) and rebuild the migrations'
+        // model to compare with the current one: ~20 MB of code the phone line never runs again.
+        if ((await db.Database.GetPendingMigrationsAsync(cancellationToken)).Any())
+        {
+            await db.Database.MigrateAsync(cancellationToken);
+        }
         await CaseIndexes.EnsureAsync(db, cancellationToken);
         if (scope.ServiceProvider.GetRequiredService<IOptions<DirectoryOptions>>().Value.SeedDemo)
             await DemoDirectory.SeedIfEmptyAsync(scope.ServiceProvider, cancellationToken);
