@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using WebTicketing.Core.Data;
@@ -16,6 +17,9 @@ public static class ConsoleIdentity
     public static WebApplicationBuilder AddConsoleIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Cookies, antiforgery tokens and sign-in links must read on every instance and survive restarts: the keys
+        // live in the database. Only the console issues them; the phone line never loads a key ring.
+        services.AddDataProtection().SetApplicationName("WebTicketing").PersistKeysToDbContext<WebTicketingDb>();
         services.AddIdentity<UserAccount, IdentityRole>(options =>
             {
                 // Lockout slows guessing without locking a customer out for the whole day.
