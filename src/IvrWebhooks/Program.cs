@@ -4,7 +4,11 @@ using WebTicketing.IvrWebhooks.DevPhone;
 using WebTicketing.IvrWebhooks.Twilio;
 using WebTicketing.IvrWebhooks.Voice;
 
-var builder = WebApplication.CreateBuilder(args);
+// The slim builder leaves out what a webhook endpoint behind a proxy never uses (IIS integration, HTTP/3's QUIC
+// probe, the debug and event-source loggers) and the code they load; HTTPS endpoints in Kestrel's configuration
+// still work.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseKestrelHttpsConfiguration();
 builder.AddCore();
 builder.Services.AddVoice();
 builder.Services.AddProblemDetails();
