@@ -43,4 +43,15 @@ public sealed class LocalizationTests(SeededConsole console) : IClassFixture<See
         var saved = await app.WithDbAsync(db => Task.FromResult(db.Users.Single(u => u.Email == ConsoleData.SupervisorEmail).PreferredLanguage));
         Assert.Equal(Language.En, saved);
     }
+
+    [Fact]
+    public async Task The_admin_page_says_in_Spanish_whether_a_login_has_a_password_and_the_time_zone_button_applies()
+    {
+        using var admin = await app.SignedInAsync(ConsoleData.AdminEmail);
+
+        var page = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin"));
+
+        Assert.Contains("establecida", page);
+        Assert.Contains(">Aplicar</button>", page);
+    }
 }
