@@ -26,7 +26,7 @@ public sealed partial class CompiledModelTests
     [Fact]
     public void The_committed_compiled_model_is_what_the_entity_configuration_generates_today()
     {
-        var committedFolder = Path.Combine(RepositoryRoot(), "src", "Core", "Data", "CompiledModel");
+        var committedFolder = Path.Combine(RepositoryFolder.Root, "src", "Core", "Data", "CompiledModel");
         var generatedFolder = System.IO.Directory.CreateTempSubdirectory("compiled-model-").FullName;
         try
         {
@@ -85,12 +85,4 @@ public sealed partial class CompiledModelTests
 
     [GeneratedRegex("""modelId: new Guid\("[0-9a-f-]+"\)""")]
     private static partial Regex ModelId();
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "WebTicketing.sln")))
-            folder = folder.Parent;
-        return folder?.FullName ?? throw new InvalidOperationException("WebTicketing.sln not found above the test folder.");
-    }
 }

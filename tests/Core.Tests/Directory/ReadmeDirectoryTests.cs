@@ -3,19 +3,14 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Tests.Support;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Directory;
 
 /// <summary>README's directory example and demo tables are what people copy and type: they must be true.</summary>
 public sealed partial class ReadmeDirectoryTests : IAsyncLifetime
 {
-    private static readonly Lazy<string> Readme = new(() =>
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "WebTicketing.sln")))
-            folder = folder.Parent;
-        return File.ReadAllText(Path.Combine(folder!.FullName, "README.md"));
-    });
+    private static readonly Lazy<string> Readme = new(() => File.ReadAllText(Path.Combine(RepositoryFolder.Root, "README.md")));
 
     private CoreTestHost host = null!;
 

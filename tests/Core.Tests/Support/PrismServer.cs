@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using WebTicketing.Testing;
 
 namespace WebTicketing.Core.Tests.Support;
 
@@ -18,8 +19,7 @@ public sealed class PrismServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var repository = FindUp(AppContext.BaseDirectory, "WebTicketing.sln")
-            ?? throw new InvalidOperationException($"No WebTicketing.sln above {AppContext.BaseDirectory}.");
+        var repository = RepositoryFolder.Root;
         var prism = Path.Combine(repository, "tools", "prism", "node_modules", ".bin", "prism");
         if (!File.Exists(prism))
         {

@@ -1,4 +1,5 @@
 using System.Text;
+using WebTicketing.Testing;
 
 namespace WebTicketing.IvrWebhooks.Tests.Support;
 
@@ -8,7 +9,7 @@ namespace WebTicketing.IvrWebhooks.Tests.Support;
 /// </summary>
 public static class TwimlSamples
 {
-    public static readonly string Folder = Path.Combine(RepositoryRoot(), "twiml-samples");
+    public static readonly string Folder = Path.Combine(RepositoryFolder.Root, "twiml-samples");
 
     public static void Matches(string name, string actual)
     {
@@ -58,15 +59,5 @@ public static class TwimlSamples
             diff.AppendLine($"+ {i + 1,4}  {right[i]}");
         }
         return diff.ToString();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "WebTicketing.sln")))
-        {
-            folder = folder.Parent;
-        }
-        return folder?.FullName ?? throw new InvalidOperationException("WebTicketing.sln not found above the test folder.");
     }
 }
