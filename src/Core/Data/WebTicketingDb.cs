@@ -167,8 +167,9 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
         {
             return values[0];
         }
-        Sequences.Add(new Sequence { Name = name, Value = 1 });
-        await base.SaveChangesAsync(cancellationToken);
+        // A statement of its own rather than a save: the caller's pending changes (the case that takes this number)
+        // are saved by the caller, once they have it.
+        await Database.ExecuteSqlAsync($"""INSERT INTO "Sequences" ("Name", "Value") VALUES ({name}, 1)""", cancellationToken);
         return 1;
     }
 

@@ -83,6 +83,20 @@ public sealed class CaseWorkflowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_database_without_the_case_counter_starts_it_and_stores_the_case_once_with_its_number()
+    {
+        await host.WithDbAsync(db => db.Sequences.Where(s => s.Name == "case").ExecuteDeleteAsync());
+
+        var opened = await OpenAsync();
+        var second = await OpenAsync();
+
+        var stored = await host.WithDbAsync(db => db.Cases.Include(c => c.Events).OrderBy(c => c.Id).ToListAsync());
+        Assert.Equal([CaseNumber.FromSequence(1).Value, CaseNumber.FromSequence(2).Value], stored.Select(c => c.Number));
+        Assert.Equal([opened.Id, second.Id], stored.Select(c => c.Id));
+        Assert.All(stored, c => Assert.Single(c.Events));
+    }
+
+    [Fact]
     public async Task A_customer_cannot_open_a_case_on_another_organizations_equipment()
     {
         var change = await WithWorkflowAsync(w => w.OpenAsync(
