@@ -3,7 +3,8 @@
 # temporary Storage:Root, runs every part, stops what it started, and writes bench/results/latest.md.
 #
 # Knobs (environment): BENCH_CASES (1000000), BENCH_SLA_OPEN (100000), BENCH_DURATION seconds per load run (20),
-# BENCH_PORT_BASE (6700), APP_REPO (this repository; another checkout's apps are copied to the temp folder and built
+# BENCH_PORT_BASE (6700), BENCH_REPEAT runs of each measurement a single noisy minute could decide (3: replay at 100
+# connections, cases opened, the sweep; the targets read the median), APP_REPO (this repository; another checkout's apps are copied to the temp folder and built
 # there, so nothing is written into it), BENCH_SKIP (space-separated parts to skip: baseline ivr open console sla).
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
@@ -12,6 +13,7 @@ APP_REPO=${APP_REPO:-$REPO}
 CASES=${BENCH_CASES:-1000000}
 SLA_OPEN=${BENCH_SLA_OPEN:-100000}
 DURATION=${BENCH_DURATION:-20}
+REPEAT=${BENCH_REPEAT:-3}
 PORT=${BENCH_PORT_BASE:-6700}
 SKIP=" ${BENCH_SKIP:-} "
 BASELINE_PORT=$((PORT + 1)); IVR_PORT=$((PORT + 10)); CONSOLE_PORT=$((PORT + 20)); MEDIA_PORT=$((PORT + 90))
@@ -130,6 +132,9 @@ if ! skip ivr; then
   warm_up "replay.lua" "http://127.0.0.1:$IVR_PORT" -- "$WORK/steps.lua"
   wrk_run replay-c32 32 "http://127.0.0.1:$IVR_PORT" replay.lua -- "$WORK/steps.lua"
   wrk_run replay-c100 100 "http://127.0.0.1:$IVR_PORT" replay.lua -- "$WORK/steps.lua"
+  for i in $(seq 2 "$REPEAT"); do
+    wrk_run "replay-c100-$i" 100 "http://127.0.0.1:$IVR_PORT" replay.lua -- "$WORK/steps.lua"
+  done
   {
     echo
     echo "replay-*: signed webhook requests of 200 complete calls (call steps only, no status callbacks), written by \`loadgen emit-wrk\` and replayed back to back; requests are in step-major order (neighbours belong to different calls); a replayed step finds its call session further along, so it exercises the signature check and the session read and write of every step, not the happy path. fixed: Kestrel returning a fixed TwiML document; twiml: Twilio's RequestValidator + VoiceResponse per request; insert: fixed + one SQLite insert (WAL, synchronous=NORMAL, writes through a SemaphoreSlim)."
@@ -175,6 +180,9 @@ fi
 if ! skip open; then
   log "cases opened in process"
   "$DATA" open-cases --root "$WORK/open" --concurrency 8 --duration "$DURATION" --results "$OUT" --json "$RESULTS/open.json" >/dev/null
+  for i in $(seq 2 "$REPEAT"); do
+    "$DATA" open-cases --root "$WORK/open-$i" --concurrency 8 --duration "$DURATION" --results "$OUT" --json "$RESULTS/open-$i.json" >/dev/null
+  done
 fi
 
 if ! skip console; then
@@ -192,7 +200,7 @@ fi
 
 if ! skip sla; then
   log "SLA: $SLA_OPEN open cases"
-  "$DATA" sla --root "$WORK/sla" --open "$SLA_OPEN" --due 1000 --probes 100 --results "$OUT" --json "$RESULTS/sla.json" >/dev/null
+  "$DATA" sla --root "$WORK/sla" --open "$SLA_OPEN" --due 1000 --sweeps "$REPEAT" --probes 100 --results "$OUT" --json "$RESULTS/sla.json" >/dev/null
 fi
 
 {
@@ -205,5 +213,6 @@ echo "- suite took $(( ($(date +%s) - SUITE_START) / 60 )) min $(( ($(date +%s) 
 
 mkdir -p "$BENCH/results"
 cp "$OUT" "$BENCH/results/latest.md"
+rm -f "$BENCH/results"/*.json
 cp "$RESULTS"/*.json "$BENCH/results/" 2>/dev/null || true
 log "done: $BENCH/results/latest.md (logs and data in $WORK)"

@@ -100,18 +100,33 @@ switch (args[0])
         metrics["sla.schedule_all_s"] = scheduling.TotalSeconds / cases * casesWanted;
         results.Line($"- scheduling: {cases:N0} cases' SLA jobs ({jobs:N0} jobs: warning and due of each pending target) through the app's SlaJobScheduler in {scheduling.TotalSeconds:F1} s ({jobs / scheduling.TotalSeconds:N0} jobs/s, {scheduling.TotalMilliseconds / jobs:F3} ms each, {schedulingCpu.TotalMilliseconds / jobs:F3} ms of it CPU{(cases < casesWanted ? $"; stopped at the time budget, {casesWanted:N0} cases would take ≈ {scheduling.TotalSeconds / cases * casesWanted / 60:F0} min" : "")}); load average {load()}");
 
-        var (breached, total, sweepCpu) = await SlaBench.SweepAsync(host.Services);
+        // The first backlog meets code this process has not run yet, as one after a restart does; the next ones meet it
+        // warm, as the minute sweep of a running app does. A single run is at the mercy of a noisy minute on a shared
+        // VM, so the target reads the median of the backlogs, and every run is reported.
+        var sweeps = new List<(int Acted, TimeSpan Total, TimeSpan Cpu)> { await SlaBench.SweepAsync(host.Services) };
+        for (var i = 1; i < options.Int("sweeps", 3); i++)
+        {
+            await SlaBench.MakeBacklogAsync(host.Services, dueNow);
+            sweeps.Add(await SlaBench.SweepAsync(host.Services));
+        }
         var emptySweep = new Latency("sweep with nothing due");
         for (var i = 0; i < 10; i++)
         {
             emptySweep.Record((await SlaBench.SweepAsync(host.Services)).Total);
         }
-        Progress($"sweep: {breached:N0} due cases processed in {total.TotalMilliseconds:F0} ms");
+        var median = sweeps.OrderBy(s => s.Total).ElementAt(sweeps.Count / 2);
+        var (first, breached) = (sweeps[0], median.Acted);
+        string Run((int Acted, TimeSpan Total, TimeSpan Cpu) s) => $"{s.Acted:N0} in {s.Total.TotalMilliseconds:F0} ms ({s.Cpu.TotalMilliseconds:F0} ms CPU)";
+        Progress($"sweeps: {string.Join("; ", sweeps.Select(Run))}");
         metrics["sla.sweep_empty_ms"] = emptySweep.Percentile(50);
-        metrics["sla.sweep_ms"] = total.TotalMilliseconds;
+        metrics["sla.sweep_ms"] = median.Total.TotalMilliseconds;
         metrics["sla.sweep_due"] = breached;
-        metrics["sla.sweep_cpu_ms"] = sweepCpu.TotalMilliseconds;
-        results.Line($"- sweep (SlaJobs.SweepAsync, the minute job): among {open:N0} open cases, {breached:N0} due at once processed in {total.TotalMilliseconds:F0} ms ({sweepCpu.TotalMilliseconds:F0} ms CPU: timeline entry, escalation, SMS to on-call and supervisors each); with none due p50 {emptySweep.Percentile(50):F2} ms");
+        metrics["sla.sweep_cpu_ms"] = median.Cpu.TotalMilliseconds;
+        metrics["sla.sweep_first_ms"] = first.Total.TotalMilliseconds;
+        metrics["sla.sweep_min_ms"] = sweeps.Min(s => s.Total.TotalMilliseconds);
+        metrics["sla.sweep_max_ms"] = sweeps.Max(s => s.Total.TotalMilliseconds);
+        metrics["sla.sweeps"] = sweeps.Count;
+        results.Line($"- sweep (SlaJobs.SweepAsync, the minute job): among {open:N0} open cases, {sweeps.Count} backlogs of {dueNow:N0} cases due at once (timeline entry, escalation, SMS to on-call and supervisors each): {string.Join("; ", sweeps.Select(Run))}; the first in a process that had not run the breach path yet; median **{median.Total.TotalMilliseconds:F0} ms**; with none due p50 {emptySweep.Percentile(50):F2} ms");
         await BenchHost.StopAsync(host);
 
         // A job server as the apps run it (same registration), with the jobs above still waiting in the store.

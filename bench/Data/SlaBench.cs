@@ -81,6 +81,24 @@ public static class SlaBench
     }
 
     /// <summary>
+    /// Another backlog like the seeded one: the resolution of <paramref name="count"/> open cases not yet due (the lowest
+    /// ids, away from the probes taken from the highest) moved to a minute ago, warning included, in one statement.
+    /// </summary>
+    public static async Task<int> MakeBacklogAsync(IServiceProvider services, int count)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WebTicketingDb>();
+        var now = DateTimeOffset.UtcNow;
+        var due = now.AddMinutes(-1);
+        var ids = await db.Cases.Where(c => c.Sla.NextCheckAt > now).OrderBy(c => c.Id).Select(c => c.Id).Take(count).ToListAsync();
+        return await db.Cases.Where(c => ids.Contains(c.Id)).ExecuteUpdateAsync(set => set
+            .SetProperty(c => c.Sla.ResolutionDueAt, due)
+            .SetProperty(c => c.Sla.ResolutionWarnAt, due.AddMinutes(-5))
+            .SetProperty(c => c.Sla.NextDueAt, due)
+            .SetProperty(c => c.Sla.NextCheckAt, due.AddMinutes(-5)));
+    }
+
+    /// <summary>
     /// Moves the resolution due of <paramref name="caseIds"/> to the given instants (warning and due together, so the
     /// breach alone is processed) and schedules their jobs as a clock change does.
     /// </summary>
