@@ -63,16 +63,25 @@ public static class Targets
         string Each(List<double> runs, string format, string unit) =>
             runs.Count > 1 ? $"median of {runs.Count} runs: {string.Join(", ", runs.Select(r => r.ToString(format, c) + unit))}" : "one run";
         string Verdict(bool? ok) => ok switch { true => "met", false => "**missed**", null => "—" };
-        var md = new StringBuilder("| target | this run | verdict |\n| --- | --- | --- |\n");
+        // The issue set its absolute targets beside baseline (b) measured at 19.6k req/s on its machine. This VM's speed
+        // drifts by a third from hour to hour, in code no change touched, so each time-bound number is also read at
+        // the issue's speed: scaled by this run's (b), as the issue's own baselines are meant to be read.
+        var speed = insert / IssueBaselineB;
+        string Scaled(double? value, bool higherIsBetter, double target, string format, string unit)
+        {
+            var scaled = higherIsBetter ? value / speed : value * speed;
+            return scaled is null ? "—" : $"{scaled.Value.ToString(format, c)}{unit}: {Verdict(higherIsBetter ? scaled >= target : scaled <= target)}";
+        }
+        var md = new StringBuilder($"| target | this run | verdict | at the issue's speed (this run's (b) {F(insert, "F0", " req/s")} = {F(speed * 100, "F0", " %")} of its 19.6k) |\n| --- | --- | --- | --- |\n");
         var ratio = replay / insert;
         var cpuRatio = insertCpu / replayCpu;
-        md.AppendLine(c, $"| signed IVR step reading and writing its call session ≥ 50 % of baseline (b) | {F(replay, "F0", " req/s")} vs (b) {F(insert, "F0", " req/s")} = {F(ratio * 100, "F0", " %")} (wrk, 32 connections); by server CPU per request {F(replayCpu, "F2", " ms")} vs {F(insertCpu, "F3", " ms")} = {F(cpuRatio * 100, "F1", " %")} | {Verdict(ratio >= 0.5)} |");
-        md.AppendLine(c, $"| p99 ≤ 20 ms at 100 connections replaying call steps | {F(replay100P99, "F1", " ms")} ({Each(replay100P99Runs, "F1", " ms")}) | {Verdict(replay100P99 <= 20)} |");
-        md.AppendLine(c, $"| ≥ 300 cases opened per second including their SLA jobs | {F(opened, "F0", " cases/s")} (in process, CaseWorkflow + Hangfire; {Each(openedRuns, "F0", "/s")}) | {Verdict(opened >= 300)} |");
-        md.AppendLine(c, $"| console first page p95 ≤ 50 ms at 1M cases | queries {F(firstPage, "F1", " ms")}; HTTP {F(httpFirst, "F1", " ms")} | {Verdict(Max(firstPage, httpFirst) <= 50)} |");
-        md.AppendLine(c, $"| console case detail p95 ≤ 50 ms at 1M cases | queries {F(detail, "F1", " ms")}; HTTP {F(httpDetail, "F1", " ms")} | {Verdict(Max(detail, httpDetail) <= 50)} |");
-        md.AppendLine(c, $"| SLA sweep ≤ 1 s at 100k open cases | {F(sweep, "F0", " ms")} ({F(sweepCpu, "F0", " ms")} CPU) with {F(sweepDue, "F0")} due at once, median of {F(sweeps, "F0")} backlogs ({F(sweepMin, "F0")}–{F(sweepMax, "F0", " ms")}; the first, in a process that had not run the breach path yet: {F(sweepFirst, "F0", " ms")}); {F(sweepEmpty, "F1", " ms")} with none due | {Verdict(sweep <= 1000)} |");
-        md.AppendLine(c, $"| IvrWebhooks peak RSS ≤ 200 MB under load | {F(rss, "F0", " MB")} (VmHWM after the step replay and both caller runs, started on an existing database, the app's own GC settings); {F(rssFirstStart, "F0", " MB")} on its first start, creating the database (replay at 100 connections, 100 callers); {F(rssServerGc, "F0", " MB")} with server GC forced (DOTNET_gcServer=1) on a fresh process running only the 100 callers, so not the same load | {Verdict(Max(rss, rssFirstStart) <= 200)} |");
+        md.AppendLine(c, $"| signed IVR step reading and writing its call session ≥ 50 % of baseline (b) | {F(replay, "F0", " req/s")} vs (b) {F(insert, "F0", " req/s")} = {F(ratio * 100, "F0", " %")} (wrk, 32 connections); by server CPU per request {F(replayCpu, "F2", " ms")} vs {F(insertCpu, "F3", " ms")} = {F(cpuRatio * 100, "F1", " %")} | {Verdict(ratio >= 0.5)} | a ratio already |");
+        md.AppendLine(c, $"| p99 ≤ 20 ms at 100 connections replaying call steps | {F(replay100P99, "F1", " ms")} ({Each(replay100P99Runs, "F1", " ms")}) | {Verdict(replay100P99 <= 20)} | {Scaled(replay100P99, false, 20, "F1", " ms")} |");
+        md.AppendLine(c, $"| ≥ 300 cases opened per second including their SLA jobs | {F(opened, "F0", " cases/s")} (in process, CaseWorkflow + Hangfire; {Each(openedRuns, "F0", "/s")}) | {Verdict(opened >= 300)} | {Scaled(opened, true, 300, "F0", " cases/s")} |");
+        md.AppendLine(c, $"| console first page p95 ≤ 50 ms at 1M cases | queries {F(firstPage, "F1", " ms")}; HTTP {F(httpFirst, "F1", " ms")} | {Verdict(Max(firstPage, httpFirst) <= 50)} | {Scaled(Max(firstPage, httpFirst), false, 50, "F1", " ms")} |");
+        md.AppendLine(c, $"| console case detail p95 ≤ 50 ms at 1M cases | queries {F(detail, "F1", " ms")}; HTTP {F(httpDetail, "F1", " ms")} | {Verdict(Max(detail, httpDetail) <= 50)} | {Scaled(Max(detail, httpDetail), false, 50, "F1", " ms")} |");
+        md.AppendLine(c, $"| SLA sweep ≤ 1 s at 100k open cases | {F(sweep, "F0", " ms")} ({F(sweepCpu, "F0", " ms")} CPU) with {F(sweepDue, "F0")} due at once, median of {F(sweeps, "F0")} backlogs ({F(sweepMin, "F0")}–{F(sweepMax, "F0", " ms")}; the first, in a process that had not run the breach path yet: {F(sweepFirst, "F0", " ms")}); {F(sweepEmpty, "F1", " ms")} with none due | {Verdict(sweep <= 1000)} | {Scaled(sweep, false, 1000, "F0", " ms")} |");
+        md.AppendLine(c, $"| IvrWebhooks peak RSS ≤ 200 MB under load | {F(rss, "F0", " MB")} (VmHWM after the step replay and both caller runs, started on an existing database, the app's own GC settings); {F(rssFirstStart, "F0", " MB")} on its first start, creating the database (replay at 100 connections, 100 callers); {F(rssServerGc, "F0", " MB")} with server GC forced (DOTNET_gcServer=1) on a fresh process running only the 100 callers, so not the same load | {Verdict(Max(rss, rssFirstStart) <= 200)} | not time-bound |");
         Console.Write(md);
         if (options.Get("markdown") is { } path)
         {
@@ -80,6 +89,9 @@ public static class Targets
         }
         return 0;
     }
+
+    /// <summary>Baseline (b) as the issue measured it on its machine, req/s at 32 connections.</summary>
+    private const double IssueBaselineB = 19_600;
 
     private static double? Median(List<double> runs)
     {
