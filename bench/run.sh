@@ -4,8 +4,9 @@
 #
 # Knobs (environment): BENCH_CASES (1000000), BENCH_SLA_OPEN (100000), BENCH_DURATION seconds per load run (20),
 # BENCH_PORT_BASE (6700), BENCH_REPEAT runs of each measurement a single noisy minute could decide (3: replay at 100
-# connections, cases opened, the sweep; the targets read the median), APP_REPO (this repository; another checkout's apps are copied to the temp folder and built
-# there, so nothing is written into it), BENCH_SKIP (space-separated parts to skip: baseline ivr open console sla).
+# connections, cases opened, the sweep; the targets read the median), APP_REPO (this repository; another checkout's
+# apps are copied to the temp folder and built there, so nothing is written into it), BENCH_SKIP (space-separated
+# parts to skip: baseline ivr open console sla).
 set -euo pipefail
 BENCH=$(cd "$(dirname "$0")" && pwd)
 REPO=$(dirname "$BENCH")
