@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -160,13 +161,28 @@ public class WebTicketingDb : IdentityDbContext<UserAccount>, IDataProtectionKey
     {
         // One atomic statement on both SQLite (3.35+) and PostgreSQL: concurrent writers, even in other processes,
         // each get their own value because the row is locked until the transaction ends.
-        var values = await Database
-            .SqlQuery<long>($"""UPDATE "Sequences" SET "Value" = "Value" + 1 WHERE "Name" = {name} RETURNING "Value" AS "Value" """)
-            .ToListAsync(cancellationToken);
-        if (values.Count == 1)
+        // A plain command rather than EF's SqlQuery: a case opening takes its number inside the write gate, and EF's
+        // query pipeline (expression, cache lookup, materializer) cost 0.16–0.35 ms there against 0.07–0.08 ms.
+        await Database.OpenConnectionAsync(cancellationToken);
+        try
         {
-            return values[0];
+            await using var command = Database.GetDbConnection().CreateCommand();
+            command.Transaction = Database.CurrentTransaction?.GetDbTransaction();
+            command.CommandText = """UPDATE "Sequences" SET "Value" = "Value" + 1 WHERE "Name" = @name RETURNING "Value" """;
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = "@name";
+            parameter.Value = name;
+            command.Parameters.Add(parameter);
+            if (await command.ExecuteScalarAsync(cancellationToken) is { } value)
+            {
+                return Convert.ToInt64(value, CultureInfo.InvariantCulture);
+            }
         }
+        finally
+        {
+            await Database.CloseConnectionAsync();
+        }
+
         // A statement of its own rather than a save: the caller's pending changes (the case that takes this number)
         // are saved by the caller, once they have it.
         await Database.ExecuteSqlAsync($"""INSERT INTO "Sequences" ("Name", "Value") VALUES ({name}, 1)""", cancellationToken);
