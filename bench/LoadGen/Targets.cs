@@ -35,9 +35,9 @@ public static class Targets
         var replay = Read("wrk-replay-c32.json", "rps");
         // Measurements repeated in the run (BENCH_REPEAT): the first file and its numbered repeats, read as a median.
         List<double> Runs(string first, params string[] path) =>
-            new[] { first }
-                .Concat(Directory.EnumerateFiles(dir, Path.GetFileNameWithoutExtension(first) + "-*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!)
-                .Select(file => Read(file!, path)).OfType<double>().ToList();
+            Directory.EnumerateFiles(dir, Path.GetFileNameWithoutExtension(first) + "-*.json")
+                .Select(repeat => Path.GetFileName(repeat)).Order(StringComparer.Ordinal).Prepend(first)
+                .Select(file => Read(file, path)).OfType<double>().ToList();
         var replay100P99Runs = Runs("wrk-replay-c100.json", "p99_ms");
         var replay100P99 = Median(replay100P99Runs);
         var openedRuns = Runs("open.json", "open.cases_per_s");

@@ -62,7 +62,7 @@ public sealed class CallSessionRows : IDisposable
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = Command(db, shape.Select);
+            await using var command = db.CreateCommand(shape.Select);
             shape.AddKeyParameter(command, callSid);
             await using var rows = await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken);
             return await rows.ReadAsync(cancellationToken) ? shape.Materialize(rows) : null;
@@ -156,7 +156,7 @@ public sealed class CallSessionRows : IDisposable
             await db.Database.OpenConnectionAsync(cancellationToken);
             try
             {
-                await using var command = Command(db, insert ? shape.Insert : shape.Update);
+                await using var command = db.CreateCommand(insert ? shape.Insert : shape.Update);
                 shape.AddParameters(command, insert);
                 shape.SetValues(command, session, insert);
                 return await command.ExecuteNonQueryAsync(cancellationToken);
@@ -178,14 +178,6 @@ public sealed class CallSessionRows : IDisposable
             disposed = true;
             statements?.Dispose();
         }
-    }
-
-    private static DbCommand Command(WebTicketingDb db, string sql)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        return command;
     }
 
     private static bool IsDuplicateKey(DbException e) => e switch
