@@ -65,6 +65,9 @@ wrk_run() { # name connections url script -- args...: one wrk run, its JSON line
 warm_up() { # script url -- args...: 5 s of the same load, not recorded, so the first measured run finds tiered JIT done as the later ones do
   (cd "$BENCH/wrk" && wrk -t2 -c32 -d5s --timeout 10s -s "$@") >/dev/null
 }
+ivr_args() { # codes-file: the load generator's arguments for the IVR just started (its pid in $pid)
+  IVR_ARGS=(--base "http://127.0.0.1:$IVR_PORT" --token "$TOKEN" --codes-file "$1" --serve-recordings "$MEDIA_PORT" --server-pid "$pid")
+}
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 jq_get() { # json key decimals: a number out of wrk's one-line JSON without needing jq
   printf "%.${3}f" "$(echo "$1" | sed -E "s/.*\"$2\":([0-9.]+).*/\1/")"
@@ -128,7 +131,7 @@ if ! skip ivr; then
   # (here the same Core code in the data tool). Its first start, creating the database itself, is measured below.
   "$DATA" directory --migrate --root "$IVR_ROOT" --codes-out "$WORK/codes.txt"
   start ivr $IVR_PORT "${APP_ENV[@]}" "$WORK/bin/ivr/WebTicketing.IvrWebhooks" --urls "http://127.0.0.1:$IVR_PORT" --Storage:Root "$IVR_ROOT"
-  IVR_ARGS=(--base "http://127.0.0.1:$IVR_PORT" --token "$TOKEN" --codes-file "$WORK/codes.txt" --serve-recordings "$MEDIA_PORT" --server-pid "$pid")
+  ivr_args "$WORK/codes.txt"
   "$LOADGEN" emit-wrk "${IVR_ARGS[@]}" --calls 200 --steps incoming,gather,record,redirect,dial --out "$WORK/steps.lua"
   warm_up "replay.lua" "http://127.0.0.1:$IVR_PORT" -- "$WORK/steps.lua"
   wrk_run replay-c32 32 "http://127.0.0.1:$IVR_PORT" replay.lua -- "$WORK/steps.lua"
@@ -158,7 +161,7 @@ if ! skip ivr; then
   FIRST_ROOT=$WORK/ivr-first-start
   start ivr-first-start $IVR_PORT "${APP_ENV[@]}" "$WORK/bin/ivr/WebTicketing.IvrWebhooks" --urls "http://127.0.0.1:$IVR_PORT" --Storage:Root "$FIRST_ROOT"
   "$DATA" directory --root "$FIRST_ROOT" --codes-out "$WORK/codes-first-start.txt"
-  IVR_ARGS=(--base "http://127.0.0.1:$IVR_PORT" --token "$TOKEN" --codes-file "$WORK/codes-first-start.txt" --serve-recordings "$MEDIA_PORT" --server-pid "$pid")
+  ivr_args "$WORK/codes-first-start.txt"
   "$LOADGEN" emit-wrk "${IVR_ARGS[@]}" --calls 200 --steps incoming,gather,record,redirect,dial --out "$WORK/steps-first-start.lua"
   (cd "$BENCH/wrk" && wrk -t2 -c100 -d"${DURATION}s" --timeout 10s -s replay.lua "http://127.0.0.1:$IVR_PORT" -- "$WORK/steps-first-start.lua") >/dev/null
   "$LOADGEN" ivr "${IVR_ARGS[@]}" --concurrency 100 --duration "$DURATION" --warmup 5 --json "$RESULTS/ivr-first-start.json" --markdown "$OUT" \
@@ -172,7 +175,7 @@ if ! skip ivr; then
   # The same 100 callers with server GC forced (one heap per core, the Web SDK's default; IvrWebhooks' project
   # chooses workstation GC): how much of the peak is the GC mode.
   start ivr-server-gc $IVR_PORT env DOTNET_gcServer=1 "${APP_ENV[@]}" "$WORK/bin/ivr/WebTicketing.IvrWebhooks" --urls "http://127.0.0.1:$IVR_PORT" --Storage:Root "$IVR_ROOT"
-  IVR_ARGS=(--base "http://127.0.0.1:$IVR_PORT" --token "$TOKEN" --codes-file "$WORK/codes.txt" --serve-recordings "$MEDIA_PORT" --server-pid "$pid")
+  ivr_args "$WORK/codes.txt"
   "$LOADGEN" ivr "${IVR_ARGS[@]}" --concurrency 100 --duration "$DURATION" --warmup 5 --json "$RESULTS/ivr-server-gc.json" --markdown "$OUT" \
     --title "100 concurrent callers, server GC forced (DOTNET_gcServer=1), load average $(load)" >/dev/null || log "ivr server GC reported failures"
   stop "$pid"
