@@ -124,10 +124,11 @@ public static class CoreRegistration
     private static void AddSqlite(this IHostApplicationBuilder builder, StorageOptions storage)
     {
         var connectionString = SqliteConnectionString(builder.Configuration, storage);
-        builder.AddPooledDb<WebTicketingDb>(new WriteGate(serialize: true), options => options
+        var writeGate = new WriteGate(serialize: true);
+        builder.AddPooledDb<WebTicketingDb>(writeGate, options => options
             .UseSqlite(connectionString)
             .AddInterceptors(new SqlitePragmas()));
-        builder.Services.AddSingleton(_ => new CallSessionRows(connectionString));
+        builder.Services.AddSingleton(_ => new CallSessionRows(connectionString, writeGate));
         // Jobs get their own file: the job store polls and locks constantly and must not queue behind case writes.
         builder.AddJobs(() => SqliteJobStore.Create(Path.Combine(storage.FullRoot, "hangfire.db"), new SQLiteStorageOptions
         {
@@ -150,7 +151,7 @@ public static class CoreRegistration
         builder.AddPooledDb<PostgresWebTicketingDb>(WriteGate.Ungated, options => options
             .UseNpgsql(connectionString)
             .UseCaseInsensitiveLike());
-        builder.Services.AddSingleton(_ => new CallSessionRows(sqliteConnectionString: null));
+        builder.Services.AddSingleton(_ => new CallSessionRows(sqliteConnectionString: null, WriteGate.Ungated));
         builder.AddJobs(() => PostgresJobStore(connectionString));
     }
 

@@ -1,6 +1,8 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebTicketing.Core.Cases;
+using WebTicketing.Core.Data;
 using WebTicketing.Core.Directory;
 using WebTicketing.Core.Telephony;
 using WebTicketing.Core.Tests.Support;
@@ -152,6 +154,93 @@ public sealed class CallSessionRowsTests : IAsyncLifetime
         });
 
         Assert.True(ran);
+    }
+
+    [Fact]
+    public async Task Webhooks_of_a_hundred_calls_at_once_each_read_and_store_their_own_session()
+    {
+        var calls = Enumerable.Range(1, 100).Select(i => $"CA{i}").ToList();
+
+        await Task.WhenAll(calls.Select(async callSid =>
+        {
+            var session = Filled(callSid);
+            session.Version = 0;
+            await host.WithDbAsync(db => Rows.InsertAsync(db, session, CancellationToken.None));
+            var read = (await host.WithDbAsync(db => Rows.FindAsync(db, callSid, CancellationToken.None)))!;
+            read.Description = $"said by {callSid}";
+            await host.WithDbAsync(db => Rows.UpdateAsync(db, read, CancellationToken.None));
+        }));
+
+        var stored = await host.WithDbAsync(db => db.CallSessions.AsNoTracking().ToDictionaryAsync(s => s.CallSid));
+        Assert.Equal(calls.Order(), stored.Keys.Order());
+        Assert.All(calls, callSid =>
+        {
+            Assert.Equal($"said by {callSid}", stored[callSid].Description);
+            Assert.Equal(1, stored[callSid].Version);
+        });
+    }
+
+    /// <summary>
+    /// On SQLite, writes that queue while the write gate is taken go to the database together, in one transaction;
+    /// each call's outcome must still be its own.
+    /// </summary>
+    [Fact]
+    public async Task Writes_queued_together_each_get_their_own_outcome()
+    {
+        await host.WithDbAsync(db => Rows.InsertAsync(db, Filled("CA1"), CancellationToken.None));
+        await host.WithDbAsync(db => Rows.InsertAsync(db, Filled("CA2"), CancellationToken.None));
+        var stale = (await host.WithDbAsync(db => Rows.FindAsync(db, "CA2", CancellationToken.None)))!;
+        var current = (await host.WithDbAsync(db => Rows.FindAsync(db, "CA2", CancellationToken.None)))!;
+        current.Step = "Description";
+        await host.WithDbAsync(db => Rows.UpdateAsync(db, current, CancellationToken.None));
+        var duplicate = Filled("CA1");
+        duplicate.Step = "Menu";
+        stale.Step = "Menu";
+
+        Task duplicateInsert, staleUpdate, newInsert;
+        Task<CallSession?> read;
+        using (await host.Services.GetRequiredService<WriteGate>().EnterAsync(CancellationToken.None))
+        {
+            duplicateInsert = host.WithDbAsync(db => Rows.InsertAsync(db, duplicate, CancellationToken.None));
+            read = host.WithDbAsync(db => Rows.FindAsync(db, "CA1", CancellationToken.None));
+            staleUpdate = host.WithDbAsync(db => Rows.UpdateAsync(db, stale, CancellationToken.None));
+            newInsert = host.WithDbAsync(db => Rows.InsertAsync(db, Filled("CA3"), CancellationToken.None));
+        }
+
+        await Assert.ThrowsAsync<DbUpdateException>(() => duplicateInsert);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => staleUpdate);
+        await newInsert;
+        Assert.Equal("Severity", (await read)!.Step);
+        var stored = await host.WithDbAsync(db => db.CallSessions.AsNoTracking().ToDictionaryAsync(s => s.CallSid, s => s.Step));
+        Assert.Equal(new Dictionary<string, string> { ["CA1"] = "Severity", ["CA2"] = "Description", ["CA3"] = "Severity" }, stored);
+    }
+
+    /// <summary>
+    /// A failure other than a duplicate ends SQLite's shared transaction; the other calls' writes must still be stored,
+    /// once each, and the failing one must not be.
+    /// </summary>
+    [Fact]
+    public async Task A_write_the_database_refuses_among_writes_queued_together_fails_alone_and_the_others_are_stored_once()
+    {
+        var refused = Filled("CA2");
+        refused.Step = null!;
+
+        Task first, broken, third;
+        using (await host.Services.GetRequiredService<WriteGate>().EnterAsync(CancellationToken.None))
+        {
+            first = host.WithDbAsync(db => Rows.InsertAsync(db, Filled("CA1"), CancellationToken.None));
+            broken = host.WithDbAsync(db => Rows.InsertAsync(db, refused, CancellationToken.None));
+            third = host.WithDbAsync(db => Rows.InsertAsync(db, Filled("CA3"), CancellationToken.None));
+        }
+
+        await Assert.ThrowsAnyAsync<DbException>(() => broken);
+        await Task.WhenAll(first, third);
+        var stored = await host.WithDbAsync(db => db.CallSessions.AsNoTracking().Select(s => s.CallSid).OrderBy(s => s).ToListAsync());
+        Assert.Equal(["CA1", "CA3"], stored);
+        // The connection is still usable after the rollback.
+        var later = Filled("CA4");
+        await host.WithDbAsync(db => Rows.InsertAsync(db, later, CancellationToken.None));
+        Assert.NotNull(await host.WithDbAsync(db => Rows.FindAsync(db, "CA4", CancellationToken.None)));
     }
 
     private static void AssertSame(CallSession expected, CallSession actual)
