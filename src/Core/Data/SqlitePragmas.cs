@@ -8,10 +8,13 @@ namespace WebTicketing.Core.Data;
 /// <summary>
 /// Per-connection SQLite settings. WAL lets readers run beside the writer; synchronous=NORMAL is durable under WAL
 /// except for the last transactions before a power cut, and makes each commit a write rather than an fsync.
+/// temp_store=MEMORY keeps statement journals in memory: a case's insert (17 indexes and the search index) journals
+/// more than SQLite's 64 KiB spill limit, and each one created, wrote and deleted a file in /var/tmp; measured,
+/// opening a case took 13 % less CPU without them (bench/README.md).
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
     private const int SqliteReadOnly = 8;
     private const int Attempts = 20;
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(25);

@@ -347,7 +347,7 @@ public sealed class CallSessionRows : IDisposable
                 // (10,000 pages tripled it).
                 using (var pragmas = connection.CreateCommand())
                 {
-                    pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=200;";
+                    pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=200;";
                     pragmas.ExecuteNonQuery();
                 }
                 select = Prepare(shape.Select, command => shape.AddKeyParameter(command, null));
