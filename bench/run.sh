@@ -98,7 +98,7 @@ APP_ENV=(env ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warnin
 {
   echo "# Benchmark results"
   echo
-  echo "- run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$REPO" rev-parse --short HEAD) (apps from $APP_REPO, $(git -C "$APP_REPO" rev-parse --short HEAD)$(git -C "$APP_REPO" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes'))"
+  echo "- run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$REPO" rev-parse --short HEAD) (apps from $APP_REPO, $(git -C "$APP_REPO" rev-parse --short HEAD)$(git -C "$APP_REPO" diff --quiet HEAD -- . ':(exclude)bench/results' 2>/dev/null || echo ' + uncommitted changes'))"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo) RAM; .NET SDK $(dotnet --version)"
   echo "- load average (1, 5, 15 min) at start: $(load). Each row carries the load average when it finished: other work on the same cores makes every number worse, so compare ratios to the baselines of the same run."
   echo
