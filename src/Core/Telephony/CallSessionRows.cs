@@ -135,9 +135,8 @@ public sealed class CallSessionRows : IDisposable
     }
 
     /// <summary>
-    /// Queues a read or a write for the own connection and waits until it ran. Whoever finds no batch under way runs
-    /// one at once, its own turn included; what queued meanwhile runs in the next batch, on a pool thread, so no
-    /// caller's answer waits for other callers' batches.
+    /// Queues a read or a write for the own connection and waits until it ran. Whoever finds no batch under way leads:
+    /// it runs one at once, its own turn included. A queued turn is not cancelled: a batch may already hold it.
     /// </summary>
     private async Task TakeTurnAsync(Turn turn)
     {
@@ -150,12 +149,16 @@ public sealed class CallSessionRows : IDisposable
         }
         if (lead)
         {
-            await DrainAsync(once: true);
+            await DrainAsync(leader: true);
         }
         await turn.Done.Task;
     }
 
-    private async Task DrainAsync(bool once)
+    /// <summary>
+    /// Runs batches until nothing waits. The leader runs only the first and hands the rest to a pool thread, so no
+    /// caller's answer waits for other callers' batches.
+    /// </summary>
+    private async Task DrainAsync(bool leader)
     {
         while (true)
         {
@@ -174,7 +177,7 @@ public sealed class CallSessionRows : IDisposable
                 }
                 RunBatch(batch);
             }
-            if (once)
+            if (leader)
             {
                 lock (waiting)
                 {
@@ -186,7 +189,7 @@ public sealed class CallSessionRows : IDisposable
                 }
                 using (ExecutionContext.SuppressFlow())
                 {
-                    _ = Task.Run(() => DrainAsync(once: false));
+                    _ = Task.Run(() => DrainAsync(leader: false));
                 }
                 return;
             }
