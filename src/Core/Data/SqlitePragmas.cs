@@ -14,7 +14,9 @@ namespace WebTicketing.Core.Data;
 /// </summary>
 internal sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    /// <summary>What each connection sets for itself (WAL is the file's); <see cref="Telephony.CallSessionRows"/>' own connection sets it too.</summary>
+    internal const string PerConnection = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;";
+    private const string Pragmas = "PRAGMA journal_mode=WAL; " + PerConnection;
     private const int SqliteReadOnly = 8;
     private const int Attempts = 20;
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(25);

@@ -63,7 +63,7 @@ public sealed class CallSessionRows : IDisposable
         var shape = ShapeOf(db);
         if (OwnConnection(db))
         {
-            var read = new Turn(shape, callSid, session: null, insert: false);
+            var read = new Turn(callSid, session: null, insert: false);
             await TakeTurnAsync(read);
             return read.Found;
         }
@@ -111,7 +111,7 @@ public sealed class CallSessionRows : IDisposable
         {
             if (OwnConnection(db))
             {
-                var write = new Turn(shape, session.CallSid, session, insert);
+                var write = new Turn(session.CallSid, session, insert);
                 await TakeTurnAsync(write);
                 written = write.Written;
             }
@@ -160,39 +160,45 @@ public sealed class CallSessionRows : IDisposable
     /// </summary>
     private async Task DrainAsync(bool leader)
     {
-        while (true)
+        do
         {
-            Turn[] batch;
             using (await writeGate.EnterAsync(CancellationToken.None))
             {
-                lock (waiting)
+                if (TakeWaiting() is not { } batch)
                 {
-                    if (waiting.Count == 0)
-                    {
-                        draining = false;
-                        return;
-                    }
-                    batch = waiting.ToArray();
-                    waiting.Clear();
+                    return;
                 }
                 RunBatch(batch);
             }
-            if (leader)
+        }
+        while (!leader);
+        lock (waiting)
+        {
+            if (waiting.Count == 0)
             {
-                lock (waiting)
-                {
-                    if (waiting.Count == 0)
-                    {
-                        draining = false;
-                        return;
-                    }
-                }
-                using (ExecutionContext.SuppressFlow())
-                {
-                    _ = Task.Run(() => DrainAsync(leader: false));
-                }
+                draining = false;
                 return;
             }
+        }
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(() => DrainAsync(leader: false));
+        }
+    }
+
+    /// <summary>Everything queued, or null when nothing is, and then no batch is under way any more.</summary>
+    private Turn[]? TakeWaiting()
+    {
+        lock (waiting)
+        {
+            if (waiting.Count == 0)
+            {
+                draining = false;
+                return null;
+            }
+            var batch = waiting.ToArray();
+            waiting.Clear();
+            return batch;
         }
     }
 
@@ -230,7 +236,7 @@ public sealed class CallSessionRows : IDisposable
 
     private bool TryTogether(Turn[] batch)
     {
-        var own = statements ??= new SqliteStatements(sqliteConnectionString!, batch[0].Shape);
+        var own = Own();
         try
         {
             own.Begin();
@@ -269,8 +275,7 @@ public sealed class CallSessionRows : IDisposable
     {
         try
         {
-            statements ??= new SqliteStatements(sqliteConnectionString!, turn.Shape);
-            turn.Run(statements);
+            turn.Run(Own());
         }
         catch (SqliteException e) when (IsDuplicateKey(e))
         {
@@ -284,6 +289,9 @@ public sealed class CallSessionRows : IDisposable
             turn.Failure = e;
         }
     }
+
+    /// <summary>The open connection with its statements, opened again after one was dropped. Turns queue only after <see cref="ShapeOf"/>.</summary>
+    private SqliteStatements Own() => statements ??= new SqliteStatements(sqliteConnectionString!, shape!);
 
     private static async Task<int> WriteOnContextConnectionAsync(WebTicketingDb db, Shape shape, CallSession session, bool insert, CancellationToken cancellationToken)
     {
@@ -350,7 +358,7 @@ public sealed class CallSessionRows : IDisposable
                 // (10,000 pages tripled it).
                 using (var pragmas = connection.CreateCommand())
                 {
-                    pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=200;";
+                    pragmas.CommandText = SqlitePragmas.PerConnection + " PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=200;";
                     pragmas.ExecuteNonQuery();
                 }
                 select = Prepare(shape.Select, command => shape.AddKeyParameter(command, null));
@@ -426,9 +434,8 @@ public sealed class CallSessionRows : IDisposable
     }
 
     /// <summary>A read (no session) or a write waiting for the own connection, and what it found or wrote.</summary>
-    private sealed class Turn(Shape shape, string callSid, CallSession? session, bool insert)
+    private sealed class Turn(string callSid, CallSession? session, bool insert)
     {
-        public Shape Shape { get; } = shape;
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public CallSession? Found { get; private set; }
         public int Written { get; private set; }
